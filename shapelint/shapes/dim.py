@@ -1,0 +1,200 @@
+"""Dimensions: literal ints, named symbols and small polynomials of them.
+
+A dim is a polynomial with integer coefficients over symbol names; a literal is
+the constant polynomial.  ``None`` stands for an unknown dim everywhere.
+
+Symbols come in two kinds.  *Declared* symbols (``n`` in an annotation, an
+``int`` parameter) are assumed to be distinct sizes from every other declared
+symbol, as jaxtyping assumes.  *Opaque* symbols (``n, d = X.shape`` of an
+unknown ``X``) are equal to themselves and unknown against anything else: the
+code never said they differ, so no finding may rest on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Union
+
+OPAQUE = "~"  # prefix of an opaque symbol's name
+
+
+@dataclass(frozen=True)
+class Dim:
+    # ((monomial, coefficient), ...) sorted; a monomial is a sorted tuple of names
+    terms: tuple[tuple[tuple[str, ...], int], ...]
+
+    # construction -------------------------------------------------------
+    @staticmethod
+    def lit(value: int) -> "Dim":
+        return Dim(((((), value),) if value else ()))
+
+    @staticmethod
+    def sym(name: str, opaque: bool = False) -> "Dim":
+        return Dim((((OPAQUE + name if opaque else name,), 1),))
+
+    @staticmethod
+    def _from(poly: dict) -> "Dim":
+        return Dim(tuple(sorted((m, c) for m, c in poly.items() if c)))
+
+    # inspection ---------------------------------------------------------
+    @property
+    def value(self) -> Optional[int]:
+        """The int this dim is, or None when it involves symbols."""
+        if not self.terms:
+            return 0
+        if len(self.terms) == 1 and self.terms[0][0] == ():
+            return self.terms[0][1]
+        return None
+
+    @property
+    def symbol(self) -> Optional[str]:
+        """The symbol's name when the dim is exactly one symbol."""
+        if len(self.terms) == 1:
+            mono, coeff = self.terms[0]
+            if coeff == 1 and len(mono) == 1:
+                return mono[0]
+        return None
+
+    @property
+    def is_atom(self) -> bool:
+        return self.value is not None or self.symbol is not None
+
+    @property
+    def is_opaque(self) -> bool:
+        return any(name.startswith(OPAQUE) for mono, _ in self.terms for name in mono)
+
+    def symbols(self) -> set[str]:
+        return {name for mono, _ in self.terms for name in mono}
+
+    # arithmetic ---------------------------------------------------------
+    def _poly(self) -> dict:
+        return dict(self.terms)
+
+    def __add__(self, other: "DimLike") -> "Dim":
+        poly = self._poly()
+        for m, c in as_dim(other).terms:
+            poly[m] = poly.get(m, 0) + c
+        return Dim._from(poly)
+
+    def __neg__(self) -> "Dim":
+        return Dim(tuple((m, -c) for m, c in self.terms))
+
+    def __sub__(self, other: "DimLike") -> "Dim":
+        return self + (-as_dim(other))
+
+    def __mul__(self, other: "DimLike") -> "Dim":
+        poly: dict = {}
+        for m1, c1 in self.terms:
+            for m2, c2 in as_dim(other).terms:
+                m = tuple(sorted(m1 + m2))
+                poly[m] = poly.get(m, 0) + c1 * c2
+        return Dim._from(poly)
+
+    def __str__(self) -> str:
+        if not self.terms:
+            return "0"
+        parts = []
+        for mono, coeff in sorted(self.terms, key=lambda t: (-len(t[0]), t[0])):
+            names = "*".join(n.lstrip(OPAQUE) for n in mono)
+            if not mono:
+                parts.append(str(coeff))
+            elif coeff == 1:
+                parts.append(names)
+            elif coeff == -1:
+                parts.append("-" + names)
+            else:
+                parts.append(f"{coeff}*{names}")
+        text = parts[0]
+        for part in parts[1:]:
+            text += f" - {part[1:]}" if part.startswith("-") else f" + {part}"
+        return text
+
+    __repr__ = __str__
+
+
+DimLike = Union[Dim, int]
+MaybeDim = Optional[Dim]
+
+ONE = Dim.lit(1)
+ZERO = Dim.lit(0)
+
+
+def as_dim(value: DimLike) -> Dim:
+    return value if isinstance(value, Dim) else Dim.lit(value)
+
+
+def fmt_dim(dim: MaybeDim) -> str:
+    return "?" if dim is None else str(dim)
+
+
+def floordiv(a: MaybeDim, b: MaybeDim) -> MaybeDim:
+    """Exact where both are ints, or where b divides every coefficient of a."""
+    if a is None or b is None:
+        return None
+    bv = b.value
+    if not bv:
+        return None
+    if a.value is not None:
+        return Dim.lit(a.value // bv)
+    if all(c % bv == 0 for _, c in a.terms):
+        return Dim(tuple((m, c // bv) for m, c in a.terms))
+    return None
+
+
+def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[bool]:
+    """True, False, or None when the code does not say.
+
+    Equal polynomials are equal; polynomials that differ by a non-zero constant
+    differ (n + 1 != n); two different literal ints differ; two different
+    declared symbols differ when ``distinct_symbols`` holds.  Everything else
+    (n against 5, n*d against m) is unknown.
+    """
+    if a is None or b is None:
+        return None
+    diff = a - b
+    if not diff.terms:
+        return True
+    if diff.value is not None:
+        return False
+    if len(diff.terms) == 1 and not (a.is_opaque or b.is_opaque) and distinct_symbols:
+        return False  # c * n * d with declared (positive) sizes is never 0: 2*n != n
+    if (
+        distinct_symbols
+        and a.symbol is not None
+        and b.symbol is not None
+        and not a.is_opaque
+        and not b.is_opaque
+    ):
+        return False
+    return None
+
+
+def is_one(d: MaybeDim) -> Optional[bool]:
+    """Is this dim 1?  Declared symbols are taken as not 1 (jaxtyping writes a
+    dim that may broadcast as ``#n``); opaque ones and expressions are unknown."""
+    if d is None:
+        return None
+    if d.value is not None:
+        return d.value == 1
+    if d.symbol is not None and not d.is_opaque:
+        return False
+    return None
+
+
+def substitute(d: MaybeDim, mapping: dict) -> MaybeDim:
+    """Replace symbols by dims; None when a symbol in ``mapping`` maps to None."""
+    if d is None:
+        return None
+    out = Dim(())
+    for mono, coeff in d.terms:
+        term: Dim = Dim.lit(coeff)
+        for name in mono:
+            if name in mapping:
+                repl = mapping[name]
+                if repl is None:
+                    return None
+                term = term * repl
+            else:
+                term = term * Dim(((((name,), 1),)))
+        out = out + term
+    return out

@@ -1,0 +1,1 @@
+"""Where declared shapes come from: annotations (this package grows docstrings, comments...)."""

@@ -1,0 +1,89 @@
+"""jaxtyping's dimension strings ("batch n_in", "*b n+1 _", "... 3") as shapes.
+
+Pure text: no libcst.  Arithmetic tokens are parsed with ``ast`` (parsing a
+string of the annotation; nothing is evaluated by Python).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from ..shapes import Dim, MaybeDim, Shape
+
+MAX_DIM_STRING = 1000  # longer shape strings are not read (pathological input)
+
+
+class DimStringError(ValueError):
+    """The string names a shape but cannot be read."""
+
+
+def _expr_dim(node: ast.AST) -> Dim:
+    if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return Dim.lit(node.value)
+    if isinstance(node, ast.Name):
+        return Dim.sym(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        a, b = _expr_dim(node.left), _expr_dim(node.right)
+        if isinstance(node.op, ast.Add):
+            return a + b
+        if isinstance(node.op, ast.Sub):
+            return a - b
+        return a * b
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_expr_dim(node.operand)
+    raise DimStringError(f"cannot read dimension expression {ast.unparse(node)!r}")
+
+
+def parse_dim_token(tok: str) -> MaybeDim:
+    tok = tok.strip()
+    if tok.startswith("#") or tok.startswith("?"):
+        return None  # may broadcast (#) or vary (?): never a proof
+    if tok == "_":
+        return None
+    if tok.isdigit():
+        if len(tok) > 18:
+            raise DimStringError(f"dimension {tok[:20]}... is too large")
+        return Dim.lit(int(tok))
+    if tok.isidentifier():
+        return Dim.sym(tok)
+    if "=" in tok:  # jaxtyping's documentation form "rows=4": the value is the size
+        return parse_dim_token(tok.split("=", 1)[1])
+    try:
+        node = ast.parse(tok, mode="eval").body
+    except SyntaxError:
+        raise DimStringError(f"cannot read dimension {tok!r}") from None
+    return _expr_dim(node)
+
+
+def parse_dim_string(text: str) -> Optional[Shape]:
+    """A shape, or None for an unknown rank; raises DimStringError when unreadable."""
+    if len(text) > MAX_DIM_STRING:
+        raise DimStringError(f"shape string of {len(text)} characters is too long to read")
+    tokens = text.split()
+    dims: list[MaybeDim] = []
+    batch: Optional[str] = None
+    for k, tok in enumerate(tokens):
+        if tok == "..." or tok.startswith("*"):
+            if batch is not None:
+                raise DimStringError(f"more than one variadic dimension in {text!r}")
+            if dims:
+                return None  # variadic in the middle: rank and positions unknown
+            name = "" if tok == "..." else tok.lstrip("*#").strip()
+            batch = name
+            continue
+        dims.append(parse_dim_token(tok))
+    return Shape(tuple(dims), batch)
+
+
+def shape_from_literal(items: list) -> Shape:
+    """Annotated[..., (5, 3)] and friends: ints and names."""
+    dims: list[MaybeDim] = []
+    for it in items:
+        if isinstance(it, int):
+            dims.append(Dim.lit(it))
+        elif isinstance(it, str):
+            dims.append(parse_dim_token(it))
+        else:
+            dims.append(None)
+    return Shape(tuple(dims))

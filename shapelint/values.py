@@ -1,0 +1,161 @@
+"""What the interpreter knows about a Python value.  No libcst here: the numpy
+table reads these too.  Nodes appear only as opaque references in Origin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .shapes import Dim, MaybeDim, MaybeShape, Shape
+from .shapes.shape import SCALAR
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a shape came from; rendered lazily because it needs line numbers."""
+
+    kind: str  # "param", "annotation", "return", "call", "expr", "unpack", "docstring", "constant"
+    node: Any = None  # a libcst node, for the line
+    name: str = ""
+
+
+class Value:
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class Unknown(Value):
+    pass
+
+
+UNKNOWN = Unknown()
+
+
+@dataclass(frozen=True)
+class Array(Value):
+    shape: MaybeShape
+    origin: Optional[Origin] = field(default=None, compare=False)
+    expanded: bool = field(default=False, compare=False)  # made by x[:, None], reshape(-1, 1)... on purpose
+
+
+@dataclass(frozen=True)
+class Int(Value):
+    """A Python int, known as a dim (literal or symbolic) or unknown (None)."""
+
+    dim: MaybeDim
+
+
+@dataclass(frozen=True)
+class Scalar(Value):
+    """A Python float/bool/complex: broadcasts as shape ()."""
+
+
+@dataclass(frozen=True)
+class Tup(Value):
+    items: tuple[Value, ...]
+    is_list: bool = False
+
+
+@dataclass(frozen=True)
+class ShapeOf(Value):
+    """``X.shape`` where X's shape is unknown: unpacking it names X's dims."""
+
+    key: str  # the name X is bound to
+
+
+@dataclass(frozen=True)
+class NoneVal(Value):
+    pass
+
+
+NONE = NoneVal()
+
+
+@dataclass(frozen=True)
+class Obj(Value):
+    """Something the table knows by kind: "generator", "module:numpy.random", "newaxis"..."""
+
+    kind: str
+
+
+def shape_of(v: Optional[Value]) -> MaybeShape:
+    """The array shape a value broadcasts as, or None when it is not known."""
+    if isinstance(v, Array):
+        return v.shape
+    if isinstance(v, (Int, Scalar)):
+        return SCALAR
+    return None
+
+
+def is_arraylike(v: Optional[Value]) -> bool:
+    return isinstance(v, (Array, Int, Scalar))
+
+
+def dims_of(v: Optional[Value]) -> Optional[tuple[MaybeDim, ...]]:
+    """A shape argument: an int or a tuple/list of ints."""
+    if isinstance(v, Int):
+        return (v.dim,)
+    if isinstance(v, Tup):
+        return tuple(it.dim if isinstance(it, Int) else None for it in v.items)
+    return None
+
+
+def int_of(v: Optional[Value]) -> Optional[int]:
+    if isinstance(v, Int) and v.dim is not None:
+        return v.dim.value
+    return None
+
+
+def join(a: Value, b: Value) -> Value:
+    """The value after two paths meet: kept only where both paths agree."""
+    if a is b or a == b:
+        return a
+    if isinstance(a, Array) and isinstance(b, Array):
+        return a if a.shape == b.shape and a.shape is not None else Array(None)
+    if isinstance(a, Int) and isinstance(b, Int):
+        return Int(None)
+    if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):
+        return Tup(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.is_list)
+    return UNKNOWN
+
+
+class Args:
+    """The evaluated arguments of one call, as the numpy table reads them."""
+
+    def __init__(self, args: list[Value], kwargs: dict[str, Value], star: bool = False, distinct: bool = True):
+        self.args = args
+        self.kwargs = kwargs
+        self.star = star  # *args or **kwargs present: positions are not certain
+        self.distinct = distinct
+        self.notes: list[tuple[str, dict]] = []  # warnings a handler raises without refusing
+
+    def get(self, pos: Optional[int], name: Optional[str] = None) -> Optional[Value]:
+        """The argument, or None when it is absent."""
+        if name is not None and name in self.kwargs:
+            return self.kwargs[name]
+        if pos is not None and pos < len(self.args):
+            return self.args[pos]
+        return None
+
+    def has(self, pos: Optional[int], name: Optional[str] = None) -> bool:
+        return self.get(pos, name) is not None
+
+    def shape(self, pos: Optional[int], name: Optional[str] = None) -> MaybeShape:
+        return shape_of(self.get(pos, name))
+
+    def note(self, kind: str, **data) -> None:
+        self.notes.append((kind, data))
+
+
+def array(shape: MaybeShape, expanded: bool = False) -> Array:
+    return Array(shape, None, expanded)
+
+
+def dim_sym(name: str, opaque: bool = False) -> Dim:
+    return Dim.sym(name, opaque)
+
+
+__all__ = [
+    "Origin", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Scalar", "Tup", "ShapeOf", "NoneVal", "NONE", "Obj",
+    "shape_of", "dims_of", "int_of", "join", "Args", "array", "Shape",
+]
