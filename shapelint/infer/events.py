@@ -1,0 +1,27 @@
+"""Facts the interpreter reports; rules read them (and nothing else of the interpreter)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# kind -> what ``data`` holds
+KINDS = {
+    "matmul": "left, right (nodes), lval, rval, error (MatmulError), op",
+    "elementwise": "operands [(node, value)], result, error (BroadcastError or None), op",
+    "inplace": "target (node), key, tval, value (node), vval, op, error",
+    "assign": "target (node), key, value (node), vval",
+    "transpose-1d": "operand (node), shape",
+    "axis": "operand (node), error (AxisError)",
+    "reshape": "operand (node), error (ReshapeError)",
+    "contract": "what, declared, actual, mismatch, value (node), name, function",
+    "reveal": "arg (node), vval",
+    "internal": "exc, traceback",
+}
+
+
+@dataclass
+class Event:
+    kind: str
+    node: Any  # the libcst node a finding would point at
+    data: dict = field(default_factory=dict)

@@ -1,0 +1,321 @@
+"""Expressions: the shape (or int, tuple...) every expression evaluates to."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from .. import numpy_api
+from ..shapes import Dim, ops
+from ..shapes.dim import floordiv
+from ..shapes.errors import BroadcastError, IndexError_, MatmulError
+from ..shapes.shape import SCALAR, Shape
+from ..values import (
+    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike, join,
+    shape_of,
+)
+
+ARITH = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
+         cst.BitAnd, cst.BitOr, cst.BitXor, cst.LeftShift, cst.RightShift)
+ELEMENTWISE_COMPARE = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
+                       cst.NotEqual)
+
+
+def key_of(node: cst.BaseExpression) -> Optional[str]:
+    """``w``, ``self.W``, ``params['W']``: the names values are stored under."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        base = key_of(node.value)
+        return f"{base}.{node.attr.value}" if base else None
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        el = node.slice[0].slice
+        if isinstance(el, cst.Index) and isinstance(el.value, cst.SimpleString):
+            base = key_of(node.value)
+            try:
+                s = el.value.evaluated_value
+            except Exception:  # noqa: BLE001 - odd literal: no key
+                return None
+            return f"{base}[{s!r}]" if base else None
+    return None
+
+
+def int_arith(op: cst.BaseBinaryOp, a: Optional[Dim], b: Optional[Dim]) -> Value:
+    if a is None or b is None:
+        return Int(None)
+    if isinstance(op, cst.Add):
+        return Int(a + b)
+    if isinstance(op, cst.Subtract):
+        return Int(a - b)
+    if isinstance(op, cst.Multiply):
+        return Int(a * b)
+    if isinstance(op, cst.FloorDivide):
+        return Int(floordiv(a, b))
+    if isinstance(op, cst.Power) and b.value is not None and 0 <= b.value <= 4:
+        out = Dim.lit(1)
+        for _ in range(b.value):
+            out = out * a
+        return Int(out)
+    if isinstance(op, cst.Divide):
+        return Scalar()
+    if isinstance(op, cst.Modulo) and a.value is not None and b.value:
+        return Int(Dim.lit(a.value % b.value))
+    return Int(None)
+
+
+class ExpressionsMixin:
+    def eval(self, node: cst.BaseExpression) -> Value:
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            self.eval_children(node)
+            value: Value = UNKNOWN
+        else:
+            value = method(node)
+        if isinstance(value, Array) and value.origin is None:
+            value = Array(value.shape, Origin("expr", node), value.expanded)
+        self.values[id(node)] = value
+        return value
+
+    def eval_children(self, node: cst.CSTNode) -> None:
+        """Evaluate sub-expressions of a construct we do not model, for their findings."""
+        for child in node.children:
+            if isinstance(child, cst.BaseExpression):
+                self.eval(child)
+            elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,
+                                    cst.StarredElement, cst.FormattedStringExpression)):
+                self.eval_children(child)
+
+    # atoms ------------------------------------------------------------------
+    def e_Name(self, node: cst.Name) -> Value:
+        name = node.value
+        if name == "True":
+            return Int(Dim.lit(1))
+        if name == "False":
+            return Int(Dim.lit(0))
+        if name == "None":
+            return NONE
+        return self.lookup(name)
+
+    def e_Integer(self, node: cst.Integer) -> Value:
+        try:
+            return Int(Dim.lit(int(node.evaluated_value)))
+        except (ValueError, OverflowError):
+            return Int(None)
+
+    def e_Float(self, node: cst.Float) -> Value:
+        return Scalar()
+
+    def e_Imaginary(self, node: cst.Imaginary) -> Value:
+        return Scalar()
+
+    def e_Ellipsis(self, node: cst.Ellipsis) -> Value:
+        return Obj("ellipsis")
+
+    def e_Tuple(self, node: cst.Tuple) -> Value:
+        return self._sequence(node.elements, False)
+
+    def e_List(self, node: cst.List) -> Value:
+        return self._sequence(node.elements, True)
+
+    def _sequence(self, elements, is_list: bool) -> Value:
+        items = []
+        starred = False
+        for el in elements:
+            v = self.eval(el.value)
+            if isinstance(el, cst.StarredElement):
+                starred = True
+            items.append(v)
+        return UNKNOWN if starred else Tup(tuple(items), is_list)
+
+    def e_IfExp(self, node: cst.IfExp) -> Value:
+        self.eval(node.test)
+        return join(self.eval(node.body), self.eval(node.orelse))
+
+    def e_NamedExpr(self, node: cst.NamedExpr) -> Value:
+        v = self.eval(node.value)
+        self.bind(node.target, v, node.value, node)
+        return v
+
+    # attributes and subscripts ---------------------------------------------
+    def e_Attribute(self, node: cst.Attribute) -> Value:
+        key = key_of(node)
+        if key is not None and key in self.env:
+            self.eval(node.value)
+            return self.env[key]
+        base = self.eval(node.value)
+        attr = node.attr.value
+        if isinstance(base, Obj) and base.kind.startswith("qual:"):
+            qual = base.kind[5:] + "." + attr
+            const = numpy_api.lookup_constant(qual)
+            return const if const is not None else Obj("qual:" + qual)
+        if isinstance(base, Array):
+            shape = base.shape
+            if attr == "shape":
+                if shape is not None and shape.fixed:
+                    return Tup(tuple(Int(d) for d in shape.dims))
+                base_key = key_of(node.value)
+                return ShapeOf(base_key) if base_key and shape is None else UNKNOWN
+            if attr == "ndim":
+                return Int(Dim.lit(len(shape.dims)) if shape is not None and shape.fixed else None)
+            if attr == "size":
+                return Int(shape.size() if shape is not None else None)
+            handler = numpy_api.ATTRIBUTES.get(attr)
+            if handler is not None:
+                return self.apply(handler, Args([], {"self": base}, distinct=self.distinct), node,
+                                  operands=[node.value])
+            return UNKNOWN
+        if attr == "shape":
+            base_key = key_of(node.value)
+            if base_key is not None and base is UNKNOWN:
+                return ShapeOf(base_key)
+        if isinstance(base, Instance) and key is not None:
+            return UNKNOWN
+        if key is not None and key.startswith("self.") and self.cls is not None:
+            return self.cls.attrs.get(key, UNKNOWN)
+        return UNKNOWN
+
+    def e_Subscript(self, node: cst.Subscript) -> Value:
+        key = key_of(node)
+        if key is not None and key in self.env:
+            self.eval(node.value)
+            return self.env[key]
+        base = self.eval(node.value)
+        items = []
+        index_values = []
+        for el in node.slice:
+            s = el.slice
+            if isinstance(s, cst.Index):
+                v = self.eval(s.value)
+                index_values.append(v)
+                if isinstance(v, Int) and v.dim is not None:
+                    items.append(v.dim)
+                elif isinstance(v, (NoneVal,)) or (isinstance(v, Obj) and v.kind == "newaxis"):
+                    items.append(ops.NEWAXIS)
+                elif isinstance(v, Obj) and v.kind == "ellipsis":
+                    items.append(ops.ELLIPSIS)
+                elif isinstance(v, Array) and v.shape is not None and v.shape.fixed and not v.shape.dims:
+                    items.append(None)  # a 0-d integer array: an int index
+                elif isinstance(v, (Array, Tup)):
+                    items.append(ops.ARRAY)
+                else:
+                    items.append(UNKNOWN)
+            else:
+                bounds = []
+                unknown = False
+                for b in (s.lower, s.upper, s.step):
+                    if b is None:
+                        bounds.append(None)
+                        continue
+                    bv = self.eval(b)
+                    if isinstance(bv, Int) and bv.dim is not None:
+                        bounds.append(bv.dim)
+                    elif isinstance(bv, NoneVal):
+                        bounds.append(None)
+                    else:
+                        unknown = True
+                        bounds.append(None)
+                items.append(ops.Slice(*bounds, unknown=unknown))
+        if isinstance(base, Tup):
+            if len(items) == 1 and isinstance(items[0], Dim) and items[0].value is not None:
+                k = items[0].value
+                return base.items[k] if -len(base.items) <= k < len(base.items) else UNKNOWN
+            if len(items) == 1 and isinstance(items[0], ops.Slice) and not items[0].unknown:
+                bounds = [None if b is None else b.value for b in (items[0].start, items[0].stop, items[0].step)]
+                if all(b is None or isinstance(b, int) for b in bounds) and bounds[2] != 0:
+                    return Tup(base.items[slice(*bounds)], base.is_list)
+            return UNKNOWN
+        if isinstance(base, ShapeOf):
+            return Int(None)
+        if not isinstance(base, Array) or any(it is UNKNOWN for it in items):
+            return Array(None) if isinstance(base, Array) else UNKNOWN
+        try:
+            shape = ops.index(base.shape, [0 if it is None else it for it in items])
+        except IndexError_:
+            return Array(None)
+        return Array(shape, None, expanded=any(it is ops.NEWAXIS for it in items))
+
+    # operators ----------------------------------------------------------------
+    def e_UnaryOperation(self, node: cst.UnaryOperation) -> Value:
+        v = self.eval(node.expression)
+        if isinstance(node.operator, cst.Not):
+            return UNKNOWN if isinstance(v, Array) else Scalar()
+        if isinstance(v, Int) and isinstance(node.operator, cst.Minus):
+            return Int(None if v.dim is None else -v.dim)
+        if isinstance(v, Array):
+            return Array(v.shape, v.origin, v.expanded)
+        return v if isinstance(v, (Int, Scalar)) else UNKNOWN
+
+    def e_BinaryOperation(self, node: cst.BinaryOperation) -> Value:
+        left = self.eval(node.left)
+        right = self.eval(node.right)
+        op = node.operator
+        if isinstance(op, cst.MatrixMultiply):
+            return self.matmul(node, node.left, node.right, left, right, "@", ops.matmul)
+        if not isinstance(op, ARITH):
+            return UNKNOWN
+        if isinstance(left, Int) and isinstance(right, Int):
+            return int_arith(op, left.dim, right.dim)
+        if isinstance(left, (Int, Scalar)) and isinstance(right, (Int, Scalar)):
+            return Scalar()
+        if isinstance(left, Array) or isinstance(right, Array):
+            if is_arraylike(left) and is_arraylike(right):
+                return self.elementwise(node, [(node.left, left), (node.right, right)], type(op).__name__)
+        return UNKNOWN
+
+    def e_Comparison(self, node: cst.Comparison) -> Value:
+        left = self.eval(node.left)
+        values = [self.eval(c.comparator) for c in node.comparisons]
+        if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, ELEMENTWISE_COMPARE):
+            return UNKNOWN
+        right = values[0]
+        if (isinstance(left, Array) or isinstance(right, Array)) and is_arraylike(left) and is_arraylike(right):
+            return self.elementwise(node, [(node.left, left), (node.comparisons[0].comparator, right)], "compare")
+        return UNKNOWN
+
+    def e_BooleanOperation(self, node: cst.BooleanOperation) -> Value:
+        self.eval(node.left)
+        self.eval(node.right)
+        return UNKNOWN
+
+    # shared with calls ------------------------------------------------------------
+    def matmul(self, node, lnode, rnode, left: Value, right: Value, opname: str, fn) -> Value:
+        if not (is_arraylike(left) and is_arraylike(right)):
+            return UNKNOWN
+        try:
+            shape = fn(shape_of(left), shape_of(right), distinct=self.distinct)
+        except MatmulError as exc:
+            self.emit("matmul", node, left=lnode, right=rnode, lval=left, rval=right, error=exc, op=opname)
+            return Array(None)
+        return Array(shape)
+
+    def elementwise(self, node, operands, opname: str) -> Value:
+        shapes = [shape_of(v) for _, v in operands]
+        try:
+            shape = ops.broadcast(*shapes, distinct=self.distinct)
+        except BroadcastError as exc:
+            self.emit("elementwise", node, operands=operands, result=None, error=exc, op=opname)
+            return Array(None)
+        self.emit("elementwise", node, operands=operands, result=shape, error=None, op=opname)
+        if shape is not None and not shape.dims and shape.fixed and not any(
+                isinstance(v, Array) for _, v in operands):
+            return Scalar()
+        return Array(shape)
+
+    def e_Lambda(self, node: cst.Lambda) -> Value:
+        return UNKNOWN
+
+    def e_ListComp(self, node) -> Value:
+        return UNKNOWN
+
+    e_SetComp = e_DictComp = e_GeneratorExp = e_ListComp
+
+    def e_SimpleString(self, node) -> Value:
+        return UNKNOWN
+
+    e_ConcatenatedString = e_FormattedString = e_SimpleString
+
+
+from .scope_info import Instance  # noqa: E402  (cycle: scope_info imports values only)
+
+__all__ = ["ExpressionsMixin", "key_of", "SCALAR", "Shape"]

@@ -1,0 +1,165 @@
+"""The interpreter for one module: module code first, then every function and
+class body (deferred, as pyflakes does, so module-level names are known)."""
+
+from __future__ import annotations
+
+import traceback
+from typing import Callable, Optional
+
+import libcst as cst
+
+from ..config import Settings
+from ..shapes import Dim
+from ..values import UNKNOWN, Array, Int, Obj, Origin, Value, join
+from .calls import BUILTINS, CallsMixin
+from .events import Event
+from .expressions import ExpressionsMixin
+from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
+from .statements import StatementsMixin
+
+
+class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
+    def __init__(self, module: cst.Module, sink: Callable[[Event], None], settings: Settings):
+        self.module = module
+        self.sink = sink
+        self.distinct = settings.distinct_symbols
+        self.silent = 0
+        self.loop_depth = 0
+        self.env: dict[str, Value] = {}
+        self.globals: dict[str, Value] = self.env
+        self.outer: dict[str, Value] = {}  # enclosing functions' names, for nested functions
+        self.values: dict[int, Value] = {}
+        self.func: Optional[FuncInfo] = None
+        self.cls: Optional[ClassInfo] = None
+        self.collecting = False  # record self.X stores into the class (first round)
+        self.fixed_symbols: set[str] = set()
+        self.deferred: list[tuple[Callable[[], None], str]] = []
+
+    # plumbing --------------------------------------------------------------------
+    def emit(self, kind: str, node, **data) -> None:
+        if not self.silent:
+            self.sink(Event(kind, node, data))
+
+    def lookup(self, name: str) -> Value:
+        for scope in (self.env, self.outer, self.globals):
+            if name in scope:
+                return scope[name]
+        if name in BUILTINS:
+            return Obj("builtin:" + name)
+        return UNKNOWN
+
+    def value_of(self, node) -> Optional[Value]:
+        return self.values.get(id(node))
+
+    # entry ---------------------------------------------------------------------------
+    def run(self) -> None:
+        self.exec_block(self.module.body)
+        while self.deferred:
+            job, _ = self.deferred.pop(0)
+            job()
+
+    # definitions ----------------------------------------------------------------------
+    def s_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        for dec in node.decorators:
+            self.eval(dec.decorator)
+        for p in _all_params(node.params):
+            if p.default is not None:
+                self.eval(p.default)
+        info = function_info(node, None)
+        self.env[node.name.value] = FuncRef(info)
+        closure = self.env if self.env is not self.globals else None
+        outer = dict(self.outer)
+        self.deferred.append((lambda: self.analyse_function(info, closure, outer), info.name))
+        return False
+
+    def s_ClassDef(self, node: cst.ClassDef) -> bool:
+        for base in node.bases:
+            self.eval(base.value)
+        info = ClassInfo(node.name.value, node)
+        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else []:
+            if isinstance(stmt, cst.FunctionDef):
+                info.methods[stmt.name.value] = function_info(stmt, info)
+        self.env[node.name.value] = ClassRef(info)
+        self.deferred.append((lambda: self.analyse_class(info), info.name))
+        return False
+
+    def analyse_class(self, info: ClassInfo) -> None:
+        saved = self.env
+        self.env = {}
+        self.outer = {}
+        # class-level statements (constants, attributes) in a scope of their own
+        for stmt in info.node.body.body if isinstance(info.node.body, cst.IndentedBlock) else []:
+            if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+                self.exec_stmt(stmt)
+        info.body_env = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
+        self.env = saved
+        methods = sorted(info.methods.values(), key=lambda m: m.name != "__init__")
+        # first round, silent: what each method stores on self
+        self.silent += 1
+        self.collecting = True
+        try:
+            for m in methods:
+                info.attrs = _joined(info)
+                self.analyse_function(m, None, {})
+        finally:
+            self.silent -= 1
+            self.collecting = False
+        info.attrs = _joined(info)
+        for m in methods:
+            self.analyse_function(m, None, {})
+
+    def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict) -> None:
+        saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth)
+        self.env = {}
+        self.outer = dict(outer)
+        if closure is not None:
+            self.outer.update(closure)
+        self.func = info
+        self.cls = info.cls
+        self.loop_depth = 0
+        self.fixed_symbols = info.param_symbols() | (self.fixed_symbols if closure is not None else set())
+        if info.cls is not None:
+            self.env.update(info.cls.body_env)
+            self.env.update(info.cls.attrs)
+        for k, p in enumerate(info.params):
+            if k == 0 and info.is_method and p.kind == "pos":
+                self.env[p.name] = Obj("self")
+                continue
+            self.env[p.name] = self.param_value(p)
+        try:
+            self.exec_suite(info.node.body)
+        except RecursionError:
+            self.emit("internal", info.node, exc="expression nested too deeply to analyse", traceback="")
+        except Exception as exc:  # noqa: BLE001 - one function's failure must not lose the file
+            self.emit("internal", info.node, exc=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+        finally:
+            self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth = saved
+
+    def param_value(self, p) -> Value:
+        d = p.declared
+        if d.shape is not None:
+            return Array(d.shape, Origin("param", p.node.annotation, p.name))
+        if d.is_int:
+            return Int(Dim.sym(p.name))
+        if p.kind in ("star", "starstar"):
+            return UNKNOWN
+        default = p.node.default
+        if isinstance(default, cst.Integer):
+            return Int(Dim.sym(p.name, opaque=True))
+        return UNKNOWN
+
+
+def _joined(info: ClassInfo) -> dict:
+    out: dict[str, Value] = {}
+    for key, values in info.stores.items():
+        acc = values[0]
+        for v in values[1:]:
+            acc = join(acc, v)
+        out[key] = acc
+    return out
+
+
+def _all_params(ps: cst.Parameters):
+    yield from ps.posonly_params
+    yield from ps.params
+    yield from ps.kwonly_params

@@ -1,0 +1,418 @@
+"""Statements, in order: assignment, flow (if, loops, try, with), imports, returns."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ..shapes import Dim, ops
+from ..shapes.errors import BroadcastError
+from ..shapes.unify import Bindings, instantiate, match
+from ..values import (
+    UNKNOWN, Array, Int, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike, join, shape_of,
+)
+from .expressions import int_arith, key_of
+
+MAX_LOOP_NESTING = 3  # deeper loops are widened at once instead of analysed twice
+
+
+def join_envs(a: dict, b: dict) -> dict:
+    out = dict(a)
+    for k, v in b.items():
+        out[k] = join(out[k], v) if k in out else v
+    return out
+
+
+class StatementsMixin:
+    def exec_block(self, stmts) -> bool:
+        """Run statements in order; True when the block always leaves (return, raise...)."""
+        for stmt in stmts:
+            if self.exec_stmt(stmt):
+                return True
+        return False
+
+    def exec_stmt(self, stmt: cst.CSTNode) -> bool:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if self.exec_small(small):
+                    return True
+            return False
+        method = getattr(self, "s_" + type(stmt).__name__, None)
+        if method is None:
+            self.forget_assigned(stmt)
+            return False
+        return bool(method(stmt))
+
+    def exec_suite(self, suite) -> bool:
+        if isinstance(suite, cst.SimpleStatementSuite):
+            for small in suite.body:
+                if self.exec_small(small):
+                    return True
+            return False
+        return self.exec_block(suite.body)
+
+    def forget_assigned(self, node: cst.CSTNode) -> None:
+        """A construct we do not model: every name it assigns becomes unknown."""
+        for target in _assigned_targets(node):
+            key = key_of(target)
+            if key is not None:
+                self.env[key] = UNKNOWN
+
+    # small statements -------------------------------------------------------------
+    def exec_small(self, small: cst.BaseSmallStatement) -> bool:
+        if isinstance(small, cst.Expr):
+            self.eval(small.value)
+        elif isinstance(small, cst.Assign):
+            value = self.eval(small.value)
+            for t in small.targets:
+                self.bind(t.target, value, small.value, small)
+        elif isinstance(small, cst.AnnAssign):
+            self.annotated_assign(small)
+        elif isinstance(small, cst.AugAssign):
+            self.aug_assign(small)
+        elif isinstance(small, cst.Return):
+            value = self.eval(small.value) if small.value is not None else None
+            if value is not None:
+                self.check_return(small, value)
+            return True
+        elif isinstance(small, cst.Raise):
+            if small.exc is not None:
+                self.eval(small.exc)
+            return True
+        elif isinstance(small, (cst.Continue, cst.Break)):
+            return True
+        elif isinstance(small, cst.Import):
+            for alias in small.names:
+                full = _dotted(alias.name)
+                if alias.asname is not None:
+                    self.env[alias.asname.name.value] = Obj("qual:" + full)  # type: ignore[union-attr]
+                else:
+                    top = full.split(".")[0]
+                    self.env[top] = Obj("qual:" + top)
+        elif isinstance(small, cst.ImportFrom):
+            if small.relative or small.module is None or isinstance(small.names, cst.ImportStar):
+                if not isinstance(small.names, cst.ImportStar):
+                    for alias in small.names:
+                        name = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore
+                        self.env[name] = UNKNOWN
+                return False
+            mod = _dotted(small.module)
+            for alias in small.names:
+                name = _dotted(alias.name)
+                bound = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
+                self.env[bound] = Obj(f"qual:{mod}.{name}")
+        elif isinstance(small, cst.Del):
+            for target in _assigned_targets(small):
+                key = key_of(target)
+                if key is not None:
+                    self.env.pop(key, None)
+        elif isinstance(small, cst.Assert):
+            self.eval(small.test)
+        return False
+
+    # assignment -------------------------------------------------------------------
+    def bind(self, target: cst.BaseExpression, value: Value, value_node, stmt) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            self.unpack(target, value, value_node, stmt)
+            return
+        key = key_of(target)
+        if isinstance(target, cst.Subscript) and key is None:
+            base = self.eval(target.value)
+            for el in target.slice:
+                if isinstance(el.slice, cst.Index):
+                    self.eval(el.slice.value)
+            if not isinstance(base, Array):
+                base_key = key_of(target.value)
+                if base_key is not None:
+                    self.container_store(base_key, value)
+            return
+        if key is None:
+            if isinstance(target, cst.Attribute):
+                self.eval(target.value)
+            return
+        self.env[key] = value
+        if key.startswith("self.") and self.cls is not None and key.count(".") == 1 and self.collecting:
+            self.cls.stores.setdefault(key, []).append(value)
+        self.emit("assign", target, key=key, value=value_node, vval=value, stmt=stmt)
+
+    def container_store(self, key: str, value: Value) -> None:
+        """``xs[t] = v``: a container whose element shape we do not track here."""
+
+    def unpack(self, target, value: Value, value_node, stmt) -> None:
+        elements = list(target.elements)
+        if any(isinstance(e, cst.StarredElement) for e in elements):
+            for e in elements:
+                self.bind(e.value, UNKNOWN, None, stmt)
+            return
+        n = len(elements)
+        if isinstance(value, Tup) and len(value.items) == n:
+            for e, v in zip(elements, value.items):
+                self.bind(e.value, v, None, stmt)
+            return
+        if isinstance(value, ShapeOf):
+            # n, d = X.shape with X unknown: X gets the shape (n, d), named after the targets
+            dims = []
+            for e in elements:
+                name = e.value.value if isinstance(e.value, cst.Name) else "_"
+                dims.append(Dim.sym(name, opaque=True) if name != "_" else None)
+            self.env[value.key] = Array(ops.Shape(tuple(dims)), Origin("unpack", value_node, value.key))
+            for e, d in zip(elements, dims):
+                self.bind(e.value, Int(d), None, stmt)
+            return
+        if isinstance(value, Array) and value.shape is not None and value.shape.fixed and value.shape.dims:
+            first = value.shape.dims[0]
+            if first is not None and first.value == n:
+                for e in elements:
+                    self.bind(e.value, Array(ops.Shape(value.shape.dims[1:])), None, stmt)
+                return
+        for e in elements:
+            self.bind(e.value, UNKNOWN, None, stmt)
+
+    def annotated_assign(self, node: cst.AnnAssign) -> None:
+        from ..sources.annotations import read_annotation
+
+        declared = read_annotation(node.annotation.annotation)
+        value = self.eval(node.value) if node.value is not None else None
+        if declared.shape is None:
+            if declared.is_int and value is None:
+                return
+            if value is not None:
+                self.bind(node.target, value, node.value, node)
+            return
+        b = Bindings(_symbols(declared.shape) - self.fixed_symbols)
+        if isinstance(value, Array):
+            mm = match(declared.shape, value.shape, b, (node.value, None), self.distinct)
+            if mm is not None:
+                self.emit("contract", node.value, what="assignment", declared=declared.shape, actual=value.shape,
+                          mismatch=mm, value=node.value, name=key_of(node.target) or "", function=None, vval=value)
+        shape = instantiate(declared.shape, b) if b.dims else declared.shape
+        origin = Origin("annotation", node.annotation, key_of(node.target) or "")
+        self.bind(node.target, Array(shape, origin), node.value, node)
+
+    def aug_assign(self, node: cst.AugAssign) -> None:
+        target = self.eval(node.target)
+        value = self.eval(node.value)
+        key = key_of(node.target)
+        op = node.operator
+        bin_op = getattr(cst, type(op).__name__.replace("Assign", ""), None)
+        error = None
+        result: Value = UNKNOWN
+        if isinstance(target, Int) and isinstance(value, Int) and bin_op is not None:
+            result = int_arith(bin_op(), target.dim, value.dim)
+        elif isinstance(target, Array) and is_arraylike(value):
+            try:
+                ops.broadcast_to_output(target.shape, shape_of(value), distinct=self.distinct)
+            except BroadcastError as exc:
+                error = exc
+            result = target
+        elif isinstance(target, (Int, Scalar)) and isinstance(value, Array):
+            result = Array(value.shape, Origin("expr", node))
+        elif isinstance(target, (Int, Scalar)) and isinstance(value, (Int, Scalar)):
+            result = Scalar()
+        if isinstance(op, cst.MatrixMultiplyAssign):
+            result = UNKNOWN
+        self.emit("inplace", node, target=node.target, key=key, tval=target, value=node.value, vval=value,
+                  op=type(op).__name__, error=error)
+        if key is not None:
+            self.env[key] = result
+            if key.startswith("self.") and self.cls is not None and key.count(".") == 1 and self.collecting:
+                self.cls.stores.setdefault(key, []).append(result)
+
+    def check_return(self, node: cst.Return, value: Value) -> None:
+        info = self.func
+        if info is None or info.ret.shape is None or not isinstance(value, Array):
+            return
+        b = Bindings(_symbols(info.ret.shape) - self.fixed_symbols)
+        mm = match(info.ret.shape, value.shape, b, (node.value, None), self.distinct)
+        if mm is not None:
+            self.emit("contract", node.value, what="return", declared=info.ret.shape, actual=value.shape,
+                      mismatch=mm, value=node.value, name="", function=info.name, vval=value,
+                      annotation=info.node.returns)
+
+    # flow -----------------------------------------------------------------------------
+    def s_If(self, node: cst.If) -> bool:
+        self.eval(node.test)
+        before = self.env
+        self.env = dict(before)
+        t1 = self.exec_suite(node.body)
+        e1 = self.env
+        self.env = dict(before)
+        t2 = False
+        if isinstance(node.orelse, cst.If):
+            t2 = self.s_If(node.orelse)
+        elif isinstance(node.orelse, cst.Else):
+            t2 = self.exec_suite(node.orelse.body)
+        e2 = self.env
+        if t1 and not t2:
+            self.env = e2
+        elif t2 and not t1:
+            self.env = e1
+        else:
+            self.env = join_envs(e1, e2)
+        return t1 and t2
+
+    def s_For(self, node: cst.For) -> bool:
+        it = self.eval(node.iter)
+        element: Value = UNKNOWN
+        if isinstance(it, Array) and it.shape is not None and it.shape.fixed and it.shape.dims:
+            element = Array(ops.Shape(it.shape.dims[1:]), Origin("expr", node.iter))
+
+        def body() -> None:
+            self.bind(node.target, element, None, node)
+            self.exec_suite(node.body)
+
+        self.loop(node, body)
+        if node.orelse is not None:
+            self.exec_suite(node.orelse.body)
+        return False
+
+    def s_While(self, node: cst.While) -> bool:
+        def body() -> None:
+            self.eval(node.test)
+            self.exec_suite(node.body)
+
+        self.loop(node, body)
+        if node.orelse is not None:
+            self.exec_suite(node.orelse.body)
+        return False
+
+    def loop(self, node, body) -> None:
+        """A loop body runs with what holds on every iteration: a first, silent
+        pass finds the names the body changes; those become unknown; a second
+        pass reports.  So nothing rests on a shape the loop changes, once."""
+        before = self.env
+        if self.loop_depth >= MAX_LOOP_NESTING:
+            self.env = dict(before)
+            self.forget_assigned(node)
+        else:
+            self.env = dict(before)
+            self.silent += 1
+            self.loop_depth += 1
+            try:
+                body()
+            finally:
+                self.silent -= 1
+                self.loop_depth -= 1
+            self.env = join_envs(before, self.env)
+        widened = self.env
+        self.env = dict(widened)
+        self.loop_depth += 1
+        try:
+            body()
+        finally:
+            self.loop_depth -= 1
+        self.env = join_envs(widened, self.env)
+
+    def s_Try(self, node) -> bool:
+        before = dict(self.env)
+        self.exec_suite(node.body)
+        if node.orelse is not None:
+            self.exec_suite(node.orelse.body)
+        after = self.env
+        outs = [after]
+        for handler in node.handlers:
+            self.env = join_envs(before, after)
+            if handler.name is not None:
+                self.bind(handler.name.name, UNKNOWN, None, handler)
+            if not self.exec_suite(handler.body):
+                outs.append(self.env)
+        env = outs[0]
+        for e in outs[1:]:
+            env = join_envs(env, e)
+        self.env = env
+        if node.finalbody is not None:
+            self.exec_suite(node.finalbody.body)
+        return False
+
+    s_TryStar = s_Try
+
+    def s_With(self, node: cst.With) -> bool:
+        for item in node.items:
+            self.eval(item.item)
+            if item.asname is not None:
+                self.bind(item.asname.name, UNKNOWN, None, node)
+        return self.exec_suite(node.body)
+
+    def s_Match(self, node) -> bool:
+        self.eval(node.subject)
+        before = self.env
+        outs = []
+        for case in node.cases:
+            self.env = dict(before)
+            self.forget_assigned(case.pattern)
+            self.exec_suite(case.body)
+            outs.append(self.env)
+        env = dict(before)
+        for e in outs:
+            env = join_envs(env, e)
+        self.env = env
+        self.forget_assigned(node)
+        return False
+
+
+def _dotted(node) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return _dotted(node.value) + "." + node.attr.value
+    return ""
+
+
+def _symbols(shape) -> set[str]:
+    out: set[str] = set()
+    for d in shape.dims:
+        if d is not None:
+            out |= d.symbols()
+    return out
+
+
+class _Targets(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list = []
+
+    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+        self._add(node.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.found.append(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.found.append(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._add(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.found.append(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._add(node.name)
+
+    def visit_MatchAs(self, node) -> None:
+        if node.name is not None:
+            self.found.append(node.name)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        self._add(node.target)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
+        self.found.append(node.name)
+        return False
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> Optional[bool]:
+        self.found.append(node.name)
+        return False
+
+    def _add(self, t) -> None:
+        if isinstance(t, (cst.Tuple, cst.List)):
+            for e in t.elements:
+                self._add(e.value)
+        else:
+            self.found.append(t)
+
+
+def _assigned_targets(node: cst.CSTNode) -> list:
+    v = _Targets()
+    node.visit(v)
+    return v.found
