@@ -1,0 +1,71 @@
+"""One file: parse -> infer -> check -> suppress.  Many files: each isolated, in order."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import Iterable
+
+import libcst as cst
+
+from .config import Settings
+from .diagnostics import Diagnostic
+from .files import SourceError, read_source, split_lines
+from .infer import Interpreter
+from .rules import HANDLERS
+from .rules.context import Context
+from .rules.meta import INTERNAL, SYNTAX
+from .suppress import filter_suppressed
+
+RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree walk is recursive
+
+
+def _file_finding(path: str, rule, message: str, line: int = 1, column: int = 1, notes=()) -> Diagnostic:
+    return Diagnostic(path, line, column, line, column + 1, rule.code, rule.name, rule.severity, message,
+                      tuple(notes))
+
+
+def check_source(path: str, source: str, settings: Settings) -> list[Diagnostic]:
+    """Every finding for one file's text, suppressions applied, sorted."""
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError as exc:
+        msg = str(exc).splitlines()[0] if str(exc) else "invalid syntax"
+        found = [_file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)]
+        return [d for d in found if settings.enabled(d.code)]
+    except (RecursionError, MemoryError):
+        return [_file_finding(path, SYNTAX, "cannot parse: nested too deeply for the parser")]
+    ctx = Context(module, path, settings)
+
+    def sink(event) -> None:
+        for check in HANDLERS.get(event.kind, ()):
+            check(event, ctx)
+
+    interp = Interpreter(module, sink, settings)
+    ctx.interp = interp
+    try:
+        interp.run()
+        found = ctx.diagnostics()
+    except Exception as exc:  # noqa: BLE001 - the analyser's failure is a finding, not a crash
+        notes = [traceback.format_exc()] if settings.verbose else []
+        found = [_file_finding(path, INTERNAL, f"shapelint failed on this file: {type(exc).__name__}: {exc}",
+                               notes=notes)]
+    found = filter_suppressed(found, split_lines(source))
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def check_file(path: str, settings: Settings) -> list[Diagnostic]:
+    try:
+        source = read_source(path)
+    except SourceError as exc:
+        return [d for d in [_file_finding(path, SYNTAX, str(exc))] if settings.enabled(d.code)]
+    return check_source(path, source, settings)
+
+
+def check_paths(files: Iterable[str], settings: Settings) -> list[Diagnostic]:
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    out: list[Diagnostic] = []
+    for path in files:
+        out.extend(check_file(path, settings))
+    return sorted(out, key=Diagnostic.sort_key)

@@ -1,0 +1,54 @@
+"""SL009 axis-range."""
+
+from __future__ import annotations
+
+from ..shapes import fmt_shape
+from .base import Rule
+
+
+def check(event, ctx) -> None:
+    err = event.data["error"]
+    expr = ctx.code(event.node)
+    x = ctx.code(event.data["operand"])
+    s = fmt_shape(err.shape)
+    if err.reason == "range":
+        msg = f"{expr}: axis {err.axis} is out of range for {x} of shape {s} (rank {err.ndim})"
+    elif err.reason == "duplicate":
+        msg = f"{expr}: axis {err.axis} repeats an axis"
+    elif err.reason == "squeeze":
+        msg = f"{expr}: cannot squeeze axis {err.axis} of {x} {s}: its size is not 1"
+    elif err.reason == "tuple":
+        msg = f"{expr}: this reduction takes a single axis, not {err.axis}"
+    else:
+        msg = f"{expr}: axes {err.axis} are not a permutation of the {err.ndim} axes of {x} {s}"
+    ctx.report(RULE, event.node, msg, [ctx.describe(event.data["operand"])])
+
+
+RULE = Rule(
+    code="SL009",
+    name="axis-range",
+    severity="error",
+    summary="An axis argument out of range for the array's rank (or repeated, or not squeezable).",
+    events=("axis",),
+    check=check,
+    doc="""
+    ## What it does
+    Checks `axis=` of reductions (`sum`, `mean`, `argmax` ...), `expand_dims`, `squeeze`,
+    `swapaxes`, `moveaxis`, `cumsum` and the axes of `transpose` against the array's rank.
+
+    ## Why is this bad?
+    numpy raises `AxisError: axis 2 is out of bounds for array of dimension 2`. It often means
+    the array has one axis fewer than the code assumes (a reduction earlier dropped it).
+
+    ## Example
+    ```python
+    X = np.zeros((n, d))
+    col_means = X.mean(axis=2)
+    ```
+
+    ## Use instead
+    ```python
+    col_means = X.mean(axis=0)
+    ```
+    """,
+)

@@ -1,0 +1,151 @@
+"""SL005 broadcast-error, SL006 broadcast-outer, SL012 inplace-broadcast."""
+
+from __future__ import annotations
+
+from ..shapes import fmt_dim, fmt_shape
+from ..shapes import dim as D
+from ..values import Array, shape_of
+from .base import Rule
+
+
+def _dims_text(err) -> str:
+    dims = [fmt_dim(d) for d in err.dims if d is not None] if err.dims else []
+    return f" ({' vs '.join(dims)} on axis {err.axis})" if len(dims) >= 2 else ""
+
+
+def check_elementwise(event, ctx) -> None:
+    d = event.data
+    operands = d["operands"]
+    err = d["error"]
+    if err is not None:
+        shapes = ", ".join(f"{ctx.code(n)} is {fmt_shape(shape_of(v))}" for n, v in operands)
+        msg = f"{ctx.code(event.node)}: operands cannot broadcast: {shapes}{_dims_text(err)}"
+        notes = [ctx.describe(n, v) for n, v in operands]
+        ctx.report(ERROR, event.node, msg, notes)
+        return
+    if len(operands) != 2:
+        return
+    for (cn, cv), (vn, vv) in (operands, operands[::-1]):
+        col, vec = shape_of(cv), shape_of(vv)
+        if col is None or vec is None or not col.fixed or not vec.fixed:
+            continue
+        if len(col.dims) < 2 or len(vec.dims) != 1:
+            continue
+        n, one = col.dims[-2], col.dims[-1]
+        if D.is_one(one) is not True or D.is_one(n) is not False or D.equal(n, vec.dims[0]) is not True:
+            continue
+        if (isinstance(cv, Array) and cv.expanded) or (isinstance(vv, Array) and vv.expanded):
+            continue  # x[:, None] - y: the code asks for the outer shape on purpose
+        c, v = ctx.code(cn), ctx.code(vn)
+        msg = (f"{ctx.code(event.node)}: the column {c} {fmt_shape(col)} meets the 1-D {v} {fmt_shape(vec)}: "
+               f"broadcasting silently builds {fmt_shape(d['result'])}")
+        help_ = f"make both the same: {c}[:, 0] (or {c}.ravel()) against {v}, or {c} against {v}[:, None]"
+        ctx.report(OUTER, event.node, msg, [ctx.describe(cn, cv), ctx.describe(vn, vv)], help_)
+        return
+
+
+def check_inplace(event, ctx) -> None:
+    d = event.data
+    err = d["error"]
+    if err is None:
+        return
+    t, v = ctx.code(d["target"]), ctx.code(d["value"])
+    tshape, vshape = shape_of(d["tval"]), shape_of(d["vval"])
+    if err.output is not None:
+        msg = (f"{ctx.code(event.node)}: the result of broadcasting {fmt_shape(tshape)} with {fmt_shape(vshape)} "
+               f"cannot be stored in {t} {fmt_shape(tshape)} (numpy: non-broadcastable output operand)")
+    else:
+        msg = f"{ctx.code(event.node)}: {t} {fmt_shape(tshape)} and {v} {fmt_shape(vshape)} cannot broadcast"
+    ctx.report(INPLACE, event.node, msg, [ctx.describe(d["target"], d["tval"]), ctx.describe(d["value"], d["vval"])])
+
+
+ERROR = Rule(
+    code="SL005",
+    name="broadcast-error",
+    severity="error",
+    summary="Operands of an elementwise operation cannot broadcast together.",
+    events=("elementwise",),
+    check=check_elementwise,
+    doc="""
+    ## What it does
+    Checks arithmetic, comparisons and ufuncs (`np.maximum`, `np.where`, ...) against numpy's
+    broadcasting rule: aligned from the right, each pair of sizes must be equal or one of them 1.
+
+    ## Why is this bad?
+    numpy raises `ValueError: operands could not be broadcast together`. A classic cause is a
+    reduction without `keepdims=True`: `X - X.mean(axis=1)` on `(n, d)`.
+
+    ## Example
+    ```python
+    X = np.random.randn(n, d)
+    centered = X - X.mean(axis=1)  # (n, d) - (n,)
+    ```
+
+    ## Use instead
+    ```python
+    centered = X - X.mean(axis=1, keepdims=True)  # (n, d) - (n, 1)
+    ```
+    """,
+)
+
+OUTER = Rule(
+    code="SL006",
+    name="broadcast-outer",
+    severity="warning",
+    summary="A column `(n, 1)` meets a 1-D `(n,)` and broadcasting silently builds `(n, n)`.",
+    events=(),  # reported by SL005's check, which sees every elementwise operation
+    doc="""
+    ## What it does
+    Reports elementwise operations between a column of shape `(..., n, 1)` and a 1-D array of
+    the same length `(n,)`. Not reported when the code visibly expands a side on purpose
+    (`x[:, None] - y`, `np.expand_dims`, `.reshape(-1, 1)`).
+
+    ## Why is this bad?
+    Nothing raises: the result is an `(n, n)` matrix of all pairwise differences, and a loss
+    computed from it is silently wrong. This is the classic regression bug `pred - y` with
+    `pred = X @ w` of shape `(n, 1)` and `y` of shape `(n,)`.
+
+    ## Example
+    ```python
+    pred = X @ w          # (n, 1)
+    loss = np.mean((pred - y) ** 2)  # y is (n,): (n, n)
+    ```
+
+    ## Use instead
+    ```python
+    pred = X @ w[:, 0]    # or y[:, None]
+    loss = np.mean((pred - y) ** 2)
+    ```
+    """,
+)
+
+INPLACE = Rule(
+    code="SL012",
+    name="inplace-broadcast",
+    severity="error",
+    summary="`A op= B` whose broadcast result cannot be stored in `A`.",
+    events=("inplace",),
+    check=check_inplace,
+    doc="""
+    ## What it does
+    Checks augmented assignments on arrays (`A += B`, `A -= lr * G`): the broadcast of `A` and
+    `B` must have exactly `A`'s shape, because the result is written into `A`.
+
+    ## Why is this bad?
+    numpy raises `ValueError: non-broadcastable output operand with shape ... doesn't match the
+    broadcast shape ...`. In an update step it usually means the gradient has the wrong shape.
+
+    ## Example
+    ```python
+    b = np.zeros(h)
+    db = np.sum(dz, axis=0, keepdims=True)  # (1, h)
+    b -= lr * db  # (h,) cannot hold (1, h)
+    ```
+
+    ## Use instead
+    ```python
+    db = np.sum(dz, axis=0)  # (h,)
+    b -= lr * db
+    ```
+    """,
+)

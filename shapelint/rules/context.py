@@ -1,0 +1,106 @@
+"""What a rule sees: the events, the values of expressions, source text and
+line numbers (resolved once, only for files that have a finding)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from ..config import Settings
+from ..diagnostics import Diagnostic
+from ..shapes import fmt_shape
+from ..values import Array, Origin, Value, shape_of
+from .base import Rule
+
+MAX_LABEL = 60
+
+
+class Context:
+    def __init__(self, module: cst.Module, path: str, settings: Settings):
+        self.module = module
+        self.path = path
+        self.settings = settings
+        self.interp = None  # set by the engine: value_of / lookup
+        self.findings: list[tuple[Rule, object, str, tuple, Optional[str], str]] = []
+        self._positions = None
+        self._seen: set = set()
+        self.reported_keys: set[str] = set()  # gradients already reported (no echo at the update)
+
+    # source ------------------------------------------------------------------------
+    def code(self, node) -> str:
+        text = " ".join(self.module.code_for_node(node).split())
+        return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 3] + "..."
+
+    def positions(self):
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        return self._positions
+
+    def line(self, node) -> Optional[int]:
+        pos = self.positions().get(node)
+        return pos.start.line if pos is not None else None
+
+    # values ----------------------------------------------------------------------------
+    def value_of(self, node) -> Optional[Value]:
+        return self.interp.value_of(node) if self.interp is not None else None
+
+    def shape_of(self, node):
+        return shape_of(self.value_of(node))
+
+    def lookup(self, key: str) -> Optional[Value]:
+        if self.interp is None:
+            return None
+        for scope in (self.interp.env, self.interp.outer, self.interp.globals):
+            if key in scope:
+                return scope[key]
+        return None
+
+    def origin_text(self, origin: Optional[Origin], node=None) -> str:
+        if origin is None or origin.node is None:
+            return ""
+        line = self.line(origin.node)
+        at = f", line {line}" if line else ""
+        if origin.kind == "param":
+            return f" from the annotation of parameter {origin.name}{at}"
+        if origin.kind == "annotation":
+            return f" from the annotation of {origin.name}{at}"
+        if origin.kind == "return":
+            return f" from the return annotation of {origin.name}(){at}"
+        if origin.kind == "unpack":
+            return f" named by unpacking {origin.name}.shape{at}"
+        if origin.kind == "call":
+            func = origin.node.func if isinstance(origin.node, cst.Call) else origin.node
+            return f" from {self.code(func)}(...){at}"
+        if node is not None and origin.node is node:
+            return ""
+        return f" from {self.code(origin.node)}{at}"
+
+    def describe(self, node, value: Optional[Value] = None, label: Optional[str] = None) -> str:
+        """``w1: (4, 5) from the annotation of parameter w1, line 7``."""
+        value = value if value is not None else self.value_of(node)
+        origin = value.origin if isinstance(value, Array) else None
+        return f"{label or self.code(node)}: {fmt_shape(shape_of(value))}{self.origin_text(origin, node)}"
+
+    # findings ----------------------------------------------------------------------------
+    def report(self, rule: Rule, node, message: str, notes=(), suggestion: Optional[str] = None,
+               severity: Optional[str] = None) -> None:
+        key = (rule.code, id(node), message)
+        if key in self._seen or not self.settings.enabled(rule.code):
+            return
+        self._seen.add(key)
+        self.findings.append((rule, node, message, tuple(notes), suggestion, severity or rule.severity))
+
+    def diagnostics(self) -> list[Diagnostic]:
+        out = []
+        for rule, node, message, notes, suggestion, severity in self.findings:
+            pos = self.positions().get(node) if node is not None else None
+            if pos is None:
+                line, col, eline, ecol = 1, 1, 1, 1
+            else:
+                line, col, eline, ecol = pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1
+            out.append(Diagnostic(self.path, line, col, eline, ecol, rule.code, rule.name, severity, message,
+                                  notes, suggestion))
+        return out

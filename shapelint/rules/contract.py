@@ -1,0 +1,74 @@
+"""SL007 shape-contract."""
+
+from __future__ import annotations
+
+from ..shapes import fmt_dim, fmt_shape
+from .base import Rule
+
+
+def _bound_by(ctx, label) -> str:
+    node, pname = label if isinstance(label, tuple) else (label, None)
+    if node is None:
+        return ""
+    where = f"argument {ctx.code(node)}" + (f" (parameter {pname})" if pname else "")
+    line = ctx.line(node)
+    return f" from {where}" + (f", line {line}" if line else "")
+
+
+def check(event, ctx) -> None:
+    d = event.data
+    mm, declared, actual = d["mismatch"], d["declared"], d["actual"]
+    what = d["what"]
+    value = ctx.code(d["value"])
+    if mm.reason == "rank":
+        detail = f"rank {len(actual.dims) if actual.fixed else '?'} where {len(declared.dims)} is declared"
+    elif mm.symbol is not None:
+        detail = (f"dimension '{mm.symbol}' is bound to {fmt_dim(mm.expected)}{_bound_by(ctx, mm.bound_by)}, "
+                  f"but is {fmt_dim(mm.got)} here")
+    else:
+        detail = f"axis {mm.axis} is {fmt_dim(mm.got)} where {fmt_dim(mm.expected)} is declared"
+    if what == "return":
+        msg = f"returned {value} has shape {fmt_shape(actual)}, but {d['function']}() declares {fmt_shape(declared)}: {detail}"
+    elif what == "argument":
+        msg = (f"argument {value} of {d['function']}() has shape {fmt_shape(actual)}, but parameter {d['name']} "
+               f"declares {fmt_shape(declared)}: {detail}")
+    else:
+        msg = f"{value} has shape {fmt_shape(actual)}, but {d['name']} is declared {fmt_shape(declared)}: {detail}"
+    ctx.report(RULE, event.node, msg, [ctx.describe(d["value"], d["vval"])])
+
+
+RULE = Rule(
+    code="SL007",
+    name="shape-contract",
+    severity="error",
+    summary="A value contradicts a declared shape: a return annotation, a parameter annotation, an annotated assignment.",
+    events=("contract",),
+    check=check,
+    doc="""
+    ## What it does
+    Checks values against the shapes the code declares: a returned value against the return
+    annotation; each argument of a call to a function defined in the same file against that
+    parameter's annotation, binding the annotation's symbols per call as jaxtyping does (so
+    `"n d"` then `"d k"` requires the two `d` to agree); an annotated assignment against its
+    annotation.
+
+    ## Why is this bad?
+    The annotation is the function's contract. A value that breaks it fails jaxtyping at run
+    time, or, without a runtime checker, flows on with a wrong shape until something raises far
+    from the cause.
+
+    ## Example
+    ```python
+    def forward(x: Float[np.ndarray, "n d"], w: Float[np.ndarray, "d k"]) -> Float[np.ndarray, "n k"]:
+        return x.T @ w.T  # wrong shape, and cannot multiply
+    forward(np.zeros((8, 3)), np.zeros((4, 2)))  # d is 3, then 4
+    ```
+
+    ## Use instead
+    ```python
+    def forward(x: Float[np.ndarray, "n d"], w: Float[np.ndarray, "d k"]) -> Float[np.ndarray, "n k"]:
+        return x @ w
+    forward(np.zeros((8, 3)), np.zeros((3, 2)))
+    ```
+    """,
+)

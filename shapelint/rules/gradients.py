@@ -1,0 +1,255 @@
+"""SL002 gradient-shape and SL003 gradient-transposed: a gradient has its parameter's shape."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from ..shapes import Shape, fmt_shape
+from ..shapes import dim as D
+from ..values import Array, shape_of
+from .base import Rule
+from .rearrange import chain, rearrangements, same_shape
+
+# name of a gradient -> name of its parameter (tried in order; the parameter must exist)
+PATTERNS = [
+    re.compile(r"^d[A-Za-z0-9]*_d(?P<p>\w+)$"),  # dL_dW, dloss_dw0, dL2_dw0
+    re.compile(r"^grad_(?P<p>\w+)$"),
+    re.compile(r"^(?P<p>\w+)_grad$"),
+    re.compile(r"^d_(?P<p>\w+)$"),
+    re.compile(r"^d(?P<p>\w+)$"),  # dW, dw0, db
+]
+NOT_GRADIENTS = ("diff", "gradient", "ediff1d")  # dx = np.diff(x): a difference, not a gradient
+
+
+def parameter_for(key: str, ctx) -> Optional[tuple[str, Array]]:
+    prefix, _, name = key.rpartition(".")
+    prefix = prefix + "." if prefix else ""
+    for pattern in PATTERNS:
+        m = pattern.match(name)
+        if not m:
+            continue
+        pkey = prefix + m.group("p")
+        value = ctx.lookup(pkey)
+        if isinstance(value, Array) and value.shape is not None and value.shape.fixed and value.shape.dims:
+            return pkey, value
+    return None
+
+
+def _mentions_slice_of(node, pkey: str) -> bool:
+    """``x[1:] - x[:-1]`` or ``np.diff(x)``: a difference of the parameter, not its gradient."""
+    found = False
+
+    class V(cst.CSTVisitor):
+        def visit_Subscript(self, n: cst.Subscript) -> None:
+            nonlocal found
+            if _key(n.value) == pkey:
+                found = True
+
+        def visit_Call(self, n: cst.Call) -> None:
+            nonlocal found
+            f = n.func
+            name = f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
+            if name in NOT_GRADIENTS:
+                found = True
+
+    node.visit(V())
+    return found
+
+
+def _key(node) -> Optional[str]:
+    from ..infer.expressions import key_of
+
+    return key_of(node)
+
+
+def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
+    """"transposed", "mismatch", or None (right, or not provably wrong)."""
+    if g is None or not g.fixed or not g.dims:
+        return None
+    if same_shape(g, p, distinct):
+        return None
+    if len(p.dims) == 2 and same_shape(g, p.reversed(), distinct) and not same_shape(p, p.reversed(), distinct):
+        return "transposed"
+    if len(g.dims) == len(p.dims):
+        if not any(D.equal(a, b, distinct) is False for a, b in zip(g.dims, p.dims)):
+            return None
+    # the same elements laid out with extra or missing size-1 axes work in an update
+    squeeze = lambda s: [d for d in s.dims if D.is_one(d) is not True]  # noqa: E731
+    sg, sp = squeeze(g), squeeze(p)
+    if len(sg) == len(sp) and all(D.equal(a, b, distinct) is True for a, b in zip(sg, sp)):
+        return None
+    if any(D.is_one(d) is None for d in g.dims + p.dims) and len(g.dims) != len(p.dims):
+        return None
+    return "mismatch"
+
+
+def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, update: bool = False) -> None:
+    distinct = ctx.settings.distinct_symbols
+    v = verdict(gshape, pval.shape, distinct)
+    if v is None:
+        return
+    operands = chain(gnode)
+    shapes = [ctx.shape_of(n) for n in operands]
+    if len(operands) == 1:
+        shapes = [gshape]
+    found = rearrangements(operands, shapes, ctx.code, lambda s: same_shape(s, pval.shape, distinct), distinct)
+    help_ = "; or ".join(f"{t} has shape {fmt_shape(s)}, the shape of {pkey}" for t, s in found) or None
+    label = None if update or ctx.code(gnode) == gname else f"{gname} = {ctx.code(gnode)}"
+    notes = [ctx.describe(gnode, label=label), ctx.describe(None, pval, label=pkey)]
+    p = fmt_shape(pval.shape)
+    if v == "transposed":
+        msg = (f"gradient {gname} has shape {fmt_shape(gshape)}, the transpose of {pkey}'s {p}: numerator and "
+               f"denominator layout mixed up (a gradient must have its parameter's shape)")
+        ctx.report(TRANSPOSED, node, msg, notes, help_)
+    else:
+        what = f"the update of {pkey} subtracts" if update else f"gradient {gname} has"
+        msg = f"{what} shape {fmt_shape(gshape)}, but parameter {pkey} has shape {p}"
+        ctx.report(SHAPE, node, msg, notes, help_)
+    ctx.reported_keys.add(gname)
+
+
+def _names_in(node) -> set:
+    names: set = set()
+
+    class V(cst.CSTVisitor):
+        def visit_Name(self, n: cst.Name) -> None:
+            names.add(n.value)
+
+        def visit_Attribute(self, n: cst.Attribute) -> None:
+            k = _key(n)
+            if k:
+                names.add(k)
+
+    node.visit(V())
+    return names
+
+
+def _subtracted(node) -> Optional[cst.BaseExpression]:
+    """``P - lr * G`` -> ``lr * G``."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract):
+        return node.right
+    return None
+
+
+def check_assign(event, ctx) -> None:
+    d = event.data
+    key, value_node, val = d["key"], d["value"], d["vval"]
+    if value_node is None or not isinstance(val, Array):
+        return
+    pair = parameter_for(key, ctx)
+    if pair is None:
+        return
+    pkey, pval = pair
+    if pkey == key or _mentions_slice_of(value_node, pkey):
+        return
+    report(ctx, event.node, key, value_node, val.shape, pkey, pval)
+
+
+def check_update(event, ctx) -> None:
+    """``P -= lr * G`` and ``dP += term``."""
+    d = event.data
+    key, tval, vval, op = d["key"], d["tval"], d["vval"], d["op"]
+    if key is None or d["error"] is not None or not isinstance(tval, Array) or not isinstance(vval, Array):
+        return
+    if op == "SubtractAssign" and tval.shape is not None and tval.shape.fixed and tval.shape.dims:
+        if _names_in(d["value"]) & ctx.reported_keys:
+            return
+        term = d["value"]
+        report(ctx, event.node, ctx.code(term), term, vval.shape, key, tval, update=True)
+    elif op == "AddAssign":
+        pair = parameter_for(key, ctx)
+        if pair is not None and not _mentions_slice_of(d["value"], pair[0]):
+            report(ctx, event.node, ctx.code(d["value"]), d["value"], vval.shape, pair[0], pair[1], update=False)
+
+
+def check_rebind_update(event, ctx) -> None:
+    """``P = P - lr * G``: the subtracted term must have P's shape."""
+    d = event.data
+    value_node = d["value"]
+    if not isinstance(value_node, cst.BinaryOperation) or _key(value_node.left) != d["key"]:
+        return
+    term = _subtracted(value_node)
+    pval = ctx.value_of(value_node.left)
+    tval = ctx.value_of(term) if term is not None else None
+    if term is None or not isinstance(pval, Array) or not isinstance(tval, Array):
+        return
+    if pval.shape is None or not pval.shape.fixed or not pval.shape.dims or tval.shape is None:
+        return
+    if _names_in(term) & ctx.reported_keys:
+        return
+    report(ctx, event.node, ctx.code(term), term, tval.shape, d["key"], pval, update=True)
+
+
+def check(event, ctx) -> None:
+    if event.kind == "assign":
+        check_assign(event, ctx)
+        check_rebind_update(event, ctx)
+    elif event.kind == "inplace":
+        check_update(event, ctx)
+
+
+SHAPE = Rule(
+    code="SL002",
+    name="gradient-shape",
+    severity="warning",
+    summary="A gradient's shape differs from the shape of the parameter it belongs to.",
+    events=("assign", "inplace"),
+    check=check,
+    doc="""
+    ## What it does
+    Finds gradients whose shape cannot be their parameter's. `G` is taken as the gradient of a
+    parameter `P` (whose shape is known) when it is named `dP`, `d_P`, `grad_P`, `P_grad` or
+    `dX_dP` (`dL_dW`, `dloss_dw0`), `self.dP` for `self.P`; when it is subtracted from `P` in an
+    update (`P -= lr * G`, `P = P - lr * G`); and every term accumulated with `dP += term`.
+    Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted.
+
+    ## Why is this bad?
+    For a scalar loss, dL/dP has exactly the shape of P: an optimiser step `P -= lr * dP` needs
+    it. A gradient of another shape is a wrong derivation; numpy either raises at the update or,
+    worse, broadcasts it silently into a wrong step.
+
+    ## Example
+    ```python
+    w1 = np.random.randn(4, 5)
+    dL2_dw1 = w0 @ L0  # (5, 1), but w1 is (4, 5)
+    ```
+
+    ## Use instead
+    ```python
+    dL2_dw1 = G @ (w0 @ L0).T  # (4, 1) @ (1, 5) = (4, 5)
+    ```
+    """,
+)
+
+TRANSPOSED = Rule(
+    code="SL003",
+    name="gradient-transposed",
+    severity="warning",
+    summary="A gradient has exactly its parameter's shape reversed: a numerator/denominator layout mix-up.",
+    events=(),  # reported by SL002's check, which tells the two apart
+    doc="""
+    ## What it does
+    Reports a gradient whose shape is its parameter's shape transposed, e.g. `(1, n)` for a
+    column parameter `(n, 1)`, or `(3, 5)` for a `(5, 3)` weight.
+
+    ## Why is this bad?
+    Matrix calculus has two conventions: numerator layout writes d(u^T h)/du as the row h^T,
+    denominator layout as the column h. Both are right on paper; code needs the parameter's own
+    shape, so mixing them gives a transposed gradient. For square parameters nothing fails, and
+    the step is silently wrong.
+
+    ## Example
+    ```python
+    u = np.zeros((n, 1))
+    grad_u = h.T  # (1, n): numerator layout
+    ```
+
+    ## Use instead
+    ```python
+    grad_u = h  # (n, 1), the shape of u
+    ```
+    """,
+)
