@@ -199,8 +199,11 @@ def moveaxis(a: Args) -> Value:
 
 
 def _reshape_dims(vals: list[Value]):
+    """The new shape, or None when its rank is unknown (``reshape(shape)`` of an unknown value)."""
     if len(vals) == 1 and isinstance(vals[0], Tup):
         vals = list(vals[0].items)
+    elif len(vals) == 1 and not isinstance(vals[0], Int):
+        return None
     return tuple(v.dim if isinstance(v, Int) else None for v in vals)
 
 
@@ -216,6 +219,8 @@ def np_reshape(a: Args) -> Value:
     if v is None:
         return _arr(None)
     new = _reshape_dims([v])
+    if new is None:
+        return _arr(None)
     return _arr(ops.reshape(shape_of(a.get(0, "a")), new), _expanding(new))
 
 
@@ -223,6 +228,8 @@ def method_reshape(a: Args) -> Value:
     if a.star or not (a.args or "shape" in a.kwargs):
         return _arr(None)
     new = _reshape_dims(a.args or [a.kwargs["shape"]])
+    if new is None:
+        return _arr(None)
     return _arr(ops.reshape(shape_of(a.get(None, "self")), new), _expanding(new))
 
 
@@ -248,8 +255,13 @@ def expand_dims(a: Args) -> Value:
     return _arr(ops.expand_dims(shape_of(a.get(0, "a")), axis), expanded=True)
 
 
+PLAIN_KWARGS = {"out", "dtype", "casting", "order", "subok"}  # keywords that leave shapes as they are
+
+
 def product(op) -> Handler:
     def h(a: Args) -> Value:
+        if a.star or a.kwargs.keys() - PLAIN_KWARGS - {"a", "b"}:
+            return _arr(None)  # matmul(..., axes=...) and friends: another contraction
         return _arr(op(a.shape(0, "a"), a.shape(1, "b"), distinct=a.distinct))
     return h
 
