@@ -8,6 +8,7 @@ ShapeError when numpy would refuse.  The rules themselves live in
 
 from __future__ import annotations
 
+import math
 from typing import Callable, Optional
 
 from .shapes import Dim, MaybeShape, Shape, ops
@@ -111,7 +112,7 @@ def elementwise(*names: str) -> Handler:
         result = ops.broadcast(*shapes, distinct=a.distinct)
         if out is not None and not isinstance(out, NoneVal):
             return _arr(shape_of(out))
-        return _arr(result)
+        return _arr(result, expanded=any(isinstance(v, Array) and v.expanded for v in operands))
     return h
 
 
@@ -299,6 +300,15 @@ def arange(a: Args) -> Value:
         return _arr(None)
     vals = [a.get(0, "start"), a.get(1, "stop"), a.get(2, "step")]
     vals = [v for v in vals if v is not None]
+    numbers = [v.value if isinstance(v, Scalar) else (v.dim.value if isinstance(v, Int) and v.dim else None)
+               for v in vals]
+    if any(isinstance(v, Scalar) for v in vals):
+        if any(x is None for x in numbers):
+            return _arr(Shape((None,)))
+        start, stop, step = ([0.0] + numbers + [1.0])[-3:] if len(numbers) == 1 else (numbers + [1.0])[:3]
+        if not step:
+            return _arr(None)
+        return _arr(Shape.of(max(0, math.ceil((stop - start) / step))))
     if any(not isinstance(v, Int) or v.dim is None for v in vals):
         return _arr(Shape((None,)))
     dims = [v.dim for v in vals]  # type: ignore[union-attr]
@@ -343,7 +353,9 @@ def np_array(a: Args) -> Value:
     if v is None:
         return _arr(None)
     dims = _nested(v)
-    return _arr(None if dims is None else Shape(tuple(dims)))
+    # a literal column [[3], [11]] is written as a column on purpose
+    column = isinstance(v, Tup) and dims is not None and len(dims) >= 2 and dims[-1] == ONE
+    return _arr(None if dims is None else Shape(tuple(dims)), expanded=column)
 
 
 def default_rng(a: Args) -> Value:

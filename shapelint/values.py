@@ -49,6 +49,8 @@ class Int(Value):
 class Scalar(Value):
     """A Python float/bool/complex: broadcasts as shape ()."""
 
+    value: Optional[float] = field(default=None, compare=False)  # a float literal's value
+
 
 @dataclass(frozen=True)
 class Tup(Value):
@@ -111,7 +113,13 @@ def join(a: Value, b: Value) -> Value:
     if a is b or a == b:
         return a
     if isinstance(a, Array) and isinstance(b, Array):
-        return a if a.shape == b.shape and a.shape is not None else Array(None)
+        if a.shape == b.shape and a.shape is not None:
+            return a
+        sa, sb = a.shape, b.shape
+        if sa is not None and sb is not None and sa.fixed and sb.fixed and len(sa.dims) == len(sb.dims):
+            # same rank: keep the dims both paths agree on
+            return Array(Shape(tuple(x if x == y else None for x, y in zip(sa.dims, sb.dims))))
+        return Array(None)
     if isinstance(a, Int) and isinstance(b, Int):
         return Int(None)
     if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):

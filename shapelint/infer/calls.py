@@ -11,6 +11,7 @@ from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, Tup, Value, shape_of
+from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",
@@ -48,6 +49,13 @@ class CallsMixin:
                 return self.apply(handler, Args(args, kwargs, star, self.distinct), node, operands=arg_nodes)
             if callee.kind.startswith("builtin:"):
                 return self._builtin(callee.kind[8:], node, args, kwargs, star)
+        if not isinstance(callee, Obj) or not callee.kind.startswith("qual:"):
+            # a list handed to code we do not follow may be filled there
+            for arg in node.args:
+                if isinstance(self.values.get(id(arg.value)), Tup):
+                    key = key_of(arg.value)
+                    if key is not None:
+                        self.env[key] = UNKNOWN
         if isinstance(callee, FuncRef):
             return self.call_function(callee.info, node, args, kwargs, star, arg_nodes,
                                       bound=isinstance(func, cst.Attribute))
@@ -63,6 +71,11 @@ class CallsMixin:
         if isinstance(receiver, Obj) and receiver.kind.startswith("qual:"):
             return self.eval(func)
         self.values[id(func)] = UNKNOWN
+        if isinstance(receiver, Tup) and receiver.is_list:
+            key = key_of(func.value)
+            if key is not None:
+                self.env[key] = UNKNOWN  # xs.append(...): the list's length is no longer known
+            return UNKNOWN
         if isinstance(receiver, Array):
             return Obj("method:" + name)
         if isinstance(receiver, Obj) and receiver.kind == "generator":
@@ -140,6 +153,8 @@ class CallsMixin:
             return args[0]
         if name in ("int", "round") and len(args) == 1:
             return Int(None)
+        if name == "range":
+            return Obj("range")
         if name in ("float", "bool"):
             return Scalar()
         if name == "abs" and len(args) == 1:

@@ -104,7 +104,10 @@ class ExpressionsMixin:
             return Int(None)
 
     def e_Float(self, node: cst.Float) -> Value:
-        return Scalar()
+        try:
+            return Scalar(float(node.evaluated_value))
+        except (ValueError, OverflowError):
+            return Scalar()
 
     def e_Imaginary(self, node: cst.Imaginary) -> Value:
         return Scalar()
@@ -194,8 +197,9 @@ class ExpressionsMixin:
                     items.append(ops.NEWAXIS)
                 elif isinstance(v, Obj) and v.kind == "ellipsis":
                     items.append(ops.ELLIPSIS)
-                elif isinstance(v, Array) and v.shape is not None and v.shape.fixed and not v.shape.dims:
-                    items.append(None)  # a 0-d integer array: an int index
+                elif isinstance(v, Int) or (
+                        isinstance(v, Array) and v.shape is not None and v.shape.fixed and not v.shape.dims):
+                    items.append(None)  # an int whose value is unknown: the axis goes away
                 elif isinstance(v, (Array, Tup)):
                     items.append(ops.ARRAY)
                 else:
@@ -230,7 +234,7 @@ class ExpressionsMixin:
         if not isinstance(base, Array) or any(it is UNKNOWN for it in items):
             return Array(None) if isinstance(base, Array) else UNKNOWN
         try:
-            shape = ops.index(base.shape, [0 if it is None else it for it in items])
+            shape = ops.index(base.shape, items)
         except IndexError_:
             return Array(None)
         return Array(shape, None, expanded=any(it is ops.NEWAXIS for it in items))
@@ -300,7 +304,8 @@ class ExpressionsMixin:
         if shape is not None and not shape.dims and shape.fixed and not any(
                 isinstance(v, Array) for _, v in operands):
             return Scalar()
-        return Array(shape)
+        # an operand expanded on purpose (x[:, None]) makes the result deliberate too
+        return Array(shape, None, any(isinstance(v, Array) and v.expanded for _, v in operands))
 
     def e_Lambda(self, node: cst.Lambda) -> Value:
         return UNKNOWN

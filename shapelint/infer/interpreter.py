@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..config import Settings
 from ..shapes import Dim
-from ..values import UNKNOWN, Array, Int, Obj, Origin, Value, join
+from ..values import UNKNOWN, Array, Int, Obj, Origin, Scalar, Value, join
 from .calls import BUILTINS, CallsMixin
 from .events import Event
 from .expressions import ExpressionsMixin
@@ -141,6 +141,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             return Array(d.shape, Origin("param", p.node.annotation, p.name))
         if d.is_int:
             return Int(Dim.sym(p.name))
+        if d.is_scalar:
+            return Scalar()
         if p.kind in ("star", "starstar"):
             return UNKNOWN
         default = p.node.default

@@ -208,11 +208,13 @@ class StatementsMixin:
                 except BroadcastError as exc:
                     error = exc
                 result = target
-        elif isinstance(target, Array) and is_arraylike(value):
-            try:
-                ops.broadcast_to_output(target.shape, shape_of(value), distinct=self.distinct)
-            except BroadcastError as exc:
-                error = exc
+        elif isinstance(target, Array):
+            # in place: the array keeps its shape (or numpy raises)
+            if is_arraylike(value):
+                try:
+                    ops.broadcast_to_output(target.shape, shape_of(value), distinct=self.distinct)
+                except BroadcastError as exc:
+                    error = exc
             result = target
         elif isinstance(target, (Int, Scalar)) and isinstance(value, Array):
             result = Array(value.shape, Origin("expr", node))
@@ -261,7 +263,9 @@ class StatementsMixin:
     def s_For(self, node: cst.For) -> bool:
         it = self.eval(node.iter)
         element: Value = UNKNOWN
-        if isinstance(it, Array) and it.shape is not None and it.shape.fixed and it.shape.dims:
+        if isinstance(it, Obj) and it.kind == "range":
+            element = Int(None)
+        elif isinstance(it, Array) and it.shape is not None and it.shape.fixed and it.shape.dims:
             element = Array(ops.Shape(it.shape.dims[1:]), Origin("expr", node.iter))
 
         def body() -> None:

@@ -59,6 +59,19 @@ def _mentions_slice_of(node, pkey: str) -> bool:
     return found
 
 
+def _is_literal_data(node) -> bool:
+    """``dx = np.array([[0, 1], ...]) / 6``: written-out values (test data), not a derivation."""
+    found = False
+
+    class V(cst.CSTVisitor):
+        def visit_List(self, n: cst.List) -> None:
+            nonlocal found
+            found = True
+
+    node.visit(V())
+    return found
+
+
 def _key(node) -> Optional[str]:
     from ..infer.expressions import key_of
 
@@ -67,8 +80,11 @@ def _key(node) -> Optional[str]:
 
 def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
     """"transposed", "mismatch", or None (right, or not provably wrong)."""
-    if g is None or not g.fixed or not g.dims:
+    if g is None or not g.fixed:
         return None
+    if not g.dims:
+        # a scalar for a parameter with a real axis: every entry gets the same step
+        return "mismatch" if any(D.is_one(d) is False for d in p.dims) else None
     if same_shape(g, p, distinct):
         return None
     if len(p.dims) == 2 and same_shape(g, p.reversed(), distinct) and not same_shape(p, p.reversed(), distinct):
@@ -143,7 +159,7 @@ def check_assign(event, ctx) -> None:
     if pair is None:
         return
     pkey, pval = pair
-    if pkey == key or _mentions_slice_of(value_node, pkey):
+    if pkey == key or _mentions_slice_of(value_node, pkey) or _is_literal_data(value_node):
         return
     report(ctx, event.node, key, value_node, val.shape, pkey, pval)
 
@@ -155,7 +171,7 @@ def check_update(event, ctx) -> None:
     if key is None or d["error"] is not None or not isinstance(tval, Array) or not isinstance(vval, Array):
         return
     if op == "SubtractAssign" and tval.shape is not None and tval.shape.fixed and tval.shape.dims:
-        if _names_in(d["value"]) & ctx.reported_keys:
+        if _names_in(d["value"]) & ctx.reported_keys or not _is_step(d["value"], ctx):
             return
         term = d["value"]
         report(ctx, event.node, ctx.code(term), term, vval.shape, key, tval, update=True)
@@ -178,9 +194,17 @@ def check_rebind_update(event, ctx) -> None:
         return
     if pval.shape is None or not pval.shape.fixed or not pval.shape.dims or tval.shape is None:
         return
-    if _names_in(term) & ctx.reported_keys:
+    if _names_in(term) & ctx.reported_keys or not _is_step(term, ctx):
         return
     report(ctx, event.node, ctx.code(term), term, tval.shape, d["key"], pval, update=True)
+
+
+def _is_step(term, ctx) -> bool:
+    """``lr * G`` (a step size times an array): an optimiser step, not ``X -= X.mean(0)``."""
+    if not (isinstance(term, cst.BinaryOperation) and isinstance(term.operator, (cst.Multiply, cst.Divide))):
+        return False
+    sides = [ctx.value_of(term.left), ctx.value_of(term.right)]
+    return any(isinstance(v, Array) for v in sides) and any(not isinstance(v, Array) for v in sides)
 
 
 def check(event, ctx) -> None:

@@ -22,10 +22,11 @@ DTYPES = {
 class Declared:
     """What an annotation says: an array shape (maybe unknown rank), an int, or nothing."""
 
-    __slots__ = ("shape", "is_int", "error")
+    __slots__ = ("shape", "is_int", "is_scalar", "error")
 
-    def __init__(self, shape: Optional[Shape] = None, is_int: bool = False, error: Optional[str] = None):
-        self.shape, self.is_int, self.error = shape, is_int, error
+    def __init__(self, shape: Optional[Shape] = None, is_int: bool = False, error: Optional[str] = None,
+                 is_scalar: bool = False):
+        self.shape, self.is_int, self.error, self.is_scalar = shape, is_int, error, is_scalar
 
 
 def _last_name(node: cst.BaseExpression) -> Optional[str]:
@@ -81,6 +82,8 @@ def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Decla
     name = _last_name(node)
     if name == "int":
         return Declared(is_int=True)
+    if name in ("float", "complex", "bool"):
+        return Declared(is_scalar=True)
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
         return Declared()  # X | None: optional, not a proof
     if not isinstance(node, cst.Subscript):
