@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import sys
 import traceback
 from typing import Iterable
@@ -25,13 +26,26 @@ def _file_finding(path: str, rule, message: str, line: int = 1, column: int = 1,
                       tuple(notes))
 
 
+def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagnostic:
+    """libcst says little about where and why; CPython's parser (parsing only) says more."""
+    try:
+        ast.parse(source)
+    except SyntaxError as err:
+        if err.lineno:
+            text = err.msg if err.msg.startswith("invalid syntax") else f"invalid syntax: {err.msg}"
+            return _file_finding(path, SYNTAX, text, err.lineno, max(err.offset or 1, 1))
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    msg = str(exc).splitlines()[0] if str(exc) else "invalid syntax"
+    return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
+
+
 def check_source(path: str, source: str, settings: Settings) -> list[Diagnostic]:
     """Every finding for one file's text, suppressions applied, sorted."""
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else "invalid syntax"
-        found = [_file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)]
+        found = [_syntax_finding(path, source, exc)]
         return [d for d in found if settings.enabled(d.code)]
     except (RecursionError, MemoryError):
         return [_file_finding(path, SYNTAX, "cannot parse: nested too deeply for the parser")]

@@ -12,7 +12,9 @@ def check(event, ctx) -> None:
     x = ctx.code(event.data["operand"])
     s = fmt_shape(err.shape)
     if err.reason == "range":
-        msg = f"{expr}: axis {err.axis} is out of range for {x} of shape {s} (rank {err.ndim})"
+        rank = len(err.shape.dims) if err.shape.fixed else None
+        within = "" if rank == err.ndim else f" (the result would have rank {err.ndim})"
+        msg = f"{expr}: axis {err.axis} is out of range for {x} of shape {s}{within}"
     elif err.reason == "duplicate":
         msg = f"{expr}: axis {err.axis} repeats an axis"
     elif err.reason == "squeeze":

@@ -10,7 +10,7 @@ def check(event, ctx) -> None:
     v = ctx.code(event.data["operand"])
     msg = (f"{ctx.code(event.node)}: transposing the 1-D array {v} {fmt_shape(event.data['shape'])} does nothing; "
            f"numpy has no row or column vectors")
-    help_ = f"for a column use {v}[:, None] or {v}.reshape(-1, 1); for an outer product np.outer(u, {v})"
+    help_ = f"for a column use {v}[:, None] or {v}.reshape(-1, 1); for an outer product with a vector a, np.outer(a, {v})"
     ctx.report(RULE, event.node, msg, [ctx.describe(event.data["operand"])], help_)
 
 

@@ -253,7 +253,11 @@ def expand_dims(shape: MaybeShape, axis: Union[int, Sequence[int]]) -> MaybeShap
         return None
     axes = [axis] if isinstance(axis, int) else list(axis)
     out_n = len(shape.dims) + len(axes)
-    norm = [normalize_axis(a, out_n, Shape((None,) * out_n)) for a in axes]
+    norm = []
+    for a in axes:
+        if not -out_n <= a < out_n:
+            raise AxisError(shape, a, out_n)  # the rank the result would have
+        norm.append(a % out_n)
     if len(set(norm)) != len(norm):
         raise AxisError(shape, axis, out_n, reason="duplicate")
     it = iter(shape.dims)
