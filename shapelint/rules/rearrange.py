@@ -37,6 +37,14 @@ def same_shape(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> bool:
     return all(D.equal(x, y, distinct) is True for x, y in zip(a.dims, b.dims))
 
 
+def _meets(a, b, distinct: bool) -> bool:
+    """A suggestion must provably multiply: the contracted sizes are equal, not merely undecided."""
+    if not a.dims or not b.dims:
+        return False
+    right = b.dims[-2] if len(b.dims) >= 2 else b.dims[0]
+    return D.equal(a.dims[-1], right, distinct) is True
+
+
 def _text(code: str, node, transposed: bool) -> str:
     if not transposed:
         return code
@@ -64,6 +72,8 @@ def rearrangements(operands: list, shapes: list, code: Callable, accept: Callabl
                 acc = None
                 for k in order:
                     s = ops.transpose(shapes[k]) if flips[k] else shapes[k]
+                    if acc is not None and not _meets(acc, s, distinct):
+                        raise ShapeError()
                     acc = s if acc is None else ops.matmul(acc, s, distinct=distinct)
             except ShapeError:
                 continue

@@ -13,8 +13,6 @@ def check(event, ctx) -> None:
     new = fmt_shape(Shape(err.new))
     if err.reason == "unknowns":
         msg = f"{expr}: more than one -1 in the new shape {new}; numpy can infer only one dimension"
-    elif err.reason == "negative":
-        msg = f"{expr}: negative size in the new shape {new}; only -1 is allowed"
     elif err.reason == "divide":
         msg = (f"{expr}: {fmt_dim(err.old_size)} elements of {fmt_shape(err.shape)} cannot be split into {new} "
                f"(the other dimensions make {fmt_dim(err.new_size)})")

@@ -90,6 +90,9 @@ class Dim:
                 poly[m] = poly.get(m, 0) + c1 * c2
         return Dim._from(poly)
 
+    __radd__ = __add__
+    __rmul__ = __mul__
+
     def __str__(self) -> str:
         if not self.terms:
             return "0"

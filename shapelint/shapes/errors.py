@@ -21,7 +21,7 @@ class MatmulError(ShapeError):
     right_axis: int
     left_dim: MaybeDim = None
     right_dim: MaybeDim = None
-    reason: str = "inner"  # "inner", "scalar" (0-d operand), "batch" (leading dims)
+    reason: str = "inner"  # "inner", "scalar" / "scalar-right" (a 0-d operand), "batch" (leading dims)
 
 
 @dataclass
@@ -37,14 +37,14 @@ class AxisError(ShapeError):
     shape: Shape
     axis: object  # the int (or what was wrong)
     ndim: int
-    reason: str = "range"  # "range", "duplicate", "squeeze", "permutation"
+    reason: str = "range"  # "range", "duplicate", "squeeze", "permutation", "tuple" (one axis only)
 
 
 @dataclass
 class ReshapeError(ShapeError):
     shape: Shape
     new: tuple[MaybeDim, ...]
-    reason: str  # "size", "unknowns", "negative", "divide"
+    reason: str  # "size", "unknowns" (two negative sizes), "divide"
     old_size: MaybeDim = None
     new_size: MaybeDim = None
 
