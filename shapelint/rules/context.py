@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..config import Settings
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Fix
 from ..shapes import fmt_shape
 from ..values import Array, Origin, Value, shape_of
 from .base import Rule
@@ -86,21 +86,28 @@ class Context:
 
     # findings ----------------------------------------------------------------------------
     def report(self, rule: Rule, node, message: str, notes=(), suggestion: Optional[str] = None,
-               severity: Optional[str] = None) -> None:
+               severity: Optional[str] = None, fix: Optional[tuple] = None) -> None:
+        """``fix``: (node, replacement source) when exactly one change makes the shapes right."""
         key = (rule.code, id(node), message)
         if key in self._seen or not self.settings.enabled(rule.code):
             return
         self._seen.add(key)
-        self.findings.append((rule, node, message, tuple(notes), suggestion, severity or rule.severity))
+        self.findings.append((rule, node, message, tuple(notes), suggestion, severity or rule.severity, fix))
 
     def diagnostics(self) -> list[Diagnostic]:
         out = []
-        for rule, node, message, notes, suggestion, severity in self.findings:
-            pos = self.positions().get(node) if node is not None else None
-            if pos is None:
-                line, col, eline, ecol = 1, 1, 1, 1
-            else:
-                line, col, eline, ecol = pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1
+        for rule, node, message, notes, suggestion, severity, fix in self.findings:
+            line, col, eline, ecol = self._span(node)
+            edit = None
+            if fix is not None:
+                fl, fc, fel, fec = self._span(fix[0])
+                edit = Fix(fl, fc, fel, fec, fix[1])
             out.append(Diagnostic(self.path, line, col, eline, ecol, rule.code, rule.name, severity, message,
-                                  notes, suggestion))
+                                  notes, suggestion, edit))
         return out
+
+    def _span(self, node) -> tuple[int, int, int, int]:
+        pos = self.positions().get(node) if node is not None else None
+        if pos is None:
+            return 1, 1, 1, 1
+        return pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1

@@ -113,17 +113,18 @@ def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, 
         shapes = [gshape]
     found = rearrangements(operands, shapes, ctx.code, lambda s: same_shape(s, pval.shape, distinct), distinct)
     help_ = "; or ".join(f"{t} has shape {fmt_shape(s)}, the shape of {pkey}" for t, s in found) or None
+    fix = (gnode, found[0][0]) if len(found) == 1 else None
     label = None if update or ctx.code(gnode) == gname else f"{gname} = {ctx.code(gnode)}"
     notes = [ctx.describe(gnode, label=label), ctx.describe(None, pval, label=pkey)]
     p = fmt_shape(pval.shape)
     if v == "transposed":
         msg = (f"gradient {gname} has shape {fmt_shape(gshape)}, the transpose of {pkey}'s {p}: numerator and "
                f"denominator layout mixed up (a gradient must have its parameter's shape)")
-        ctx.report(TRANSPOSED, node, msg, notes, help_)
+        ctx.report(TRANSPOSED, node, msg, notes, help_, fix=fix)
     else:
         what = f"the update of {pkey} subtracts" if update else f"gradient {gname} has"
         msg = f"{what} shape {fmt_shape(gshape)}, but parameter {pkey} has shape {p}"
-        ctx.report(SHAPE, node, msg, notes, help_)
+        ctx.report(SHAPE, node, msg, notes, help_, fix=fix)
     ctx.reported_keys.add(gname)
 
 

@@ -30,7 +30,9 @@ def check(event, ctx) -> None:
         shapes = [shape_of(d["lval"]), shape_of(d["rval"])]
     found = rearrangements(operands, shapes, ctx.code, lambda s: True, ctx.settings.distinct_symbols)
     help_ = "; or ".join(f"{text} has shape {fmt_shape(s)}" for text, s in found) or None
-    ctx.report(RULE, event.node, msg, notes, help_)
+    # fixable only when one rearrangement works and nothing else depends on the old shape
+    fix = (event.node, found[0][0]) if len(found) == 1 and len(operands) == 2 else None
+    ctx.report(RULE, event.node, msg, notes, help_, fix=fix)
 
 
 RULE = Rule(
