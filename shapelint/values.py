@@ -59,6 +59,14 @@ class Tup(Value):
 
 
 @dataclass(frozen=True)
+class DictLit(Value):
+    """A dict display: string keys (None for others), their values and value nodes."""
+
+    entries: tuple[tuple[Optional[str], Value], ...]
+    nodes: tuple[Any, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
 class ShapeOf(Value):
     """``X.shape`` where X's shape is unknown: unpacking it names X's dims."""
 
@@ -164,6 +172,6 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 
 
 __all__ = [
-    "Origin", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Scalar", "Tup", "ShapeOf", "NoneVal", "NONE", "Obj",
+    "Origin", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
     "shape_of", "dims_of", "int_of", "join", "Args", "array", "Shape",
 ]

@@ -7,7 +7,7 @@ Expectation syntax, as a comment on the line where a finding starts:
     reveal_shape(x)  # shape: (n, k)
 
 `error:` / `warning:` name the severity of the expected findings; several codes are
-comma-separated and a code may repeat to expect it twice.  `shape:` expects one SL000
+comma-separated and a code may repeat to expect it twice.  `shape:` on a `reveal_shape(...)` line expects one SL000
 note whose message reveals exactly that shape.  The comparison is strict: every expected
 finding must be found (same line, code and severity), and nothing else may be reported.
 A comment that starts like an expectation but does not parse fails the test, so a typo
@@ -75,7 +75,11 @@ def parse_expectations(source: str) -> tuple[list[Expected], list[str]]:
     """The expectations of one file and the problems found while reading them."""
     expected: list[Expected] = []
     problems: list[str] = []
+    lines = source.splitlines()
     for lineno, comment in _comments(source):
+        if "reveal_shape(" not in (lines[lineno - 1] if lineno <= len(lines) else ""):
+            # `X = np.load(p)  # shape: (n, d)` declares a shape for the analyser; not an expectation
+            comment = re.sub(r"#\s*shape\s*:\s*\([^()]*\)", "", comment)
         # "# error: SL001  # warning: SL006" holds two groups
         groups = [g.strip() for g in comment.split("#") if g.strip()]
         for group in groups:

@@ -10,12 +10,19 @@ from .. import numpy_api
 from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
-from ..values import UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, Tup, Value, shape_of
+from ..values import NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, Tup, Value, join, shape_of
 from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
+MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
+
+
+def _signature(v: Value) -> str:
+    return repr(v.shape) if isinstance(v, Array) else type(v).__name__ + (repr(v.dim) if isinstance(v, Int) else "")
+
+
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",
-            "tuple", "round", "min", "max", "sum", "enumerate", "zip"}
+            "tuple", "round", "min", "max", "sum", "enumerate", "zip", "dict"}
 
 
 class CallsMixin:
@@ -29,6 +36,11 @@ class CallsMixin:
             callee = self.eval(func)
         args, kwargs, star, arg_nodes = self._args(node)
         if isinstance(callee, Obj):
+            if callee.kind.startswith("list-append:") and len(args) == 1:
+                key = callee.kind[12:] + "[*]"
+                prior = self.env.get(key)
+                self.store(key, args[0] if prior is None else join(prior, args[0]))
+                return NONE
             if callee.kind.startswith("qual:"):
                 handler = numpy_api.lookup_function(callee.kind[5:])
                 if handler is None:
@@ -71,10 +83,13 @@ class CallsMixin:
         if isinstance(receiver, Obj) and receiver.kind.startswith("qual:"):
             return self.eval(func)
         self.values[id(func)] = UNKNOWN
-        if isinstance(receiver, Tup) and receiver.is_list:
+        if (isinstance(receiver, Tup) and receiver.is_list) or (isinstance(receiver, Obj) and receiver.kind == "list"):
             key = key_of(func.value)
             if key is not None:
-                self.env[key] = UNKNOWN  # xs.append(...): the list's length is no longer known
+                # xs.append(v): the length is no longer known; the items are v's shape while all agree
+                self.store(key, Obj("list"))
+                if name == "append":
+                    return Obj("list-append:" + key)
             return UNKNOWN
         if isinstance(receiver, Array):
             return Obj("method:" + name)
@@ -155,6 +170,8 @@ class CallsMixin:
             return Int(None)
         if name == "range":
             return Obj("range")
+        if name in ("dict", "list") and not args and not kwargs:
+            return Obj(name)
         if name in ("float", "bool"):
             return Scalar()
         if name == "abs" and len(args) == 1:
@@ -167,7 +184,9 @@ class CallsMixin:
         params = [p for p in info.params if p.kind in ("pos", "kwonly")]
         if info.is_method and bound and params:
             params = params[1:]
+        site_key = id(info)
         if star:
+            self.call_sites.setdefault(site_key, (info, []))[1].append(None)  # arguments unknown
             return self._declared_return(info, None, node)
         b = Bindings(info.symbols())
         pairs = []
@@ -191,13 +210,49 @@ class CallsMixin:
             if mm is not None:
                 self.emit("contract", n, what="argument", declared=declared, actual=v.shape, mismatch=mm,
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
-        return self._declared_return(info, b, node)
+        given = {p.name: v for p, v, _ in pairs}
+        self.call_sites.setdefault(site_key, (info, []))[1].append((given, node))
+        declared = self._declared_return(info, b, node)
+        if declared is UNKNOWN and not info.ret.is_int:
+            return self.infer_return(info, given)
+        return declared
+
+    def infer_return(self, info: FuncInfo, given: dict) -> Value:
+        """An undeclared return: run the body (silently) with this call's arguments."""
+        if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack):
+            return UNKNOWN
+        key = (id(info), tuple(sorted((k, _signature(v)) for k, v in given.items())))
+        if key in self.return_cache:
+            return self.return_cache[key]
+        self.return_cache[key] = UNKNOWN  # a recursive call meanwhile sees unknown
+        returns: list = []
+        collecting, self.collecting = self.collecting, False
+        self.silent += 1
+        self.call_stack.append(info)
+        try:
+            self.analyse_function(info, info.closure, info.outer, given=given, returns=returns)
+        finally:
+            self.call_stack.pop()
+            self.silent -= 1
+            self.collecting = collecting
+        result: Value = UNKNOWN
+        if returns:
+            result = returns[0]
+            for v in returns[1:]:
+                result = join(result, v)
+        self.return_cache[key] = result
+        return result
 
     def _declared_return(self, info: FuncInfo, b: Optional[Bindings], node) -> Value:
         if info.ret.shape is None:
+            if info.ret_items is not None and b is not None:
+                return Tup(tuple(Array(instantiate(s, b), Origin("doc-return", info.doc_node, info.name))
+                                 if s is not None else UNKNOWN for s in info.ret_items))
             return Int(None) if info.ret.is_int else UNKNOWN
         if b is None:
             return Array(None)
+        if info.ret.source == "docstring":
+            return Array(instantiate(info.ret.shape, b), Origin("doc-return", info.doc_node, info.name))
         return Array(instantiate(info.ret.shape, b), Origin("return", info.node.returns, info.name))
 
 

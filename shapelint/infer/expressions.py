@@ -12,8 +12,8 @@ from ..shapes.dim import floordiv
 from ..shapes.errors import BroadcastError, IndexError_, MatmulError
 from ..shapes.shape import SCALAR, Shape
 from ..values import (
-    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike, join,
-    shape_of,
+    NONE, UNKNOWN, Args, Array, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike,
+    join, shape_of,
 )
 
 ARITH = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
@@ -131,6 +131,27 @@ class ExpressionsMixin:
             items.append(v)
         return UNKNOWN if starred else Tup(tuple(items), is_list)
 
+    def e_Dict(self, node: cst.Dict) -> Value:
+        entries = []
+        nodes = []
+        for el in node.elements:
+            if isinstance(el, cst.DictElement):
+                v = self.eval(el.value)
+                k = self.eval(el.key)
+                key = None
+                if isinstance(el.key, cst.SimpleString):
+                    try:
+                        key = el.key.evaluated_value
+                    except Exception:  # noqa: BLE001 - an odd literal is just not a key we track
+                        key = None
+                entries.append((key if isinstance(key, str) else None, v))
+                nodes.append(el.value)
+                del k
+            else:
+                self.eval(el.value)
+                return Obj("dict")
+        return DictLit(tuple(entries), tuple(nodes))
+
     def e_IfExp(self, node: cst.IfExp) -> Value:
         self.eval(node.test)
         return join(self.eval(node.body), self.eval(node.orelse))
@@ -231,6 +252,11 @@ class ExpressionsMixin:
             return UNKNOWN
         if isinstance(base, ShapeOf):
             return Int(None)
+        if not isinstance(base, Array) and len(items) == 1 and not isinstance(items[0], ops.Slice):
+            base_key = key_of(node.value)
+            element = self.env.get(base_key + "[*]") if base_key is not None else None
+            if element is not None and not (isinstance(base, Tup) and isinstance(items[0], Dim)):
+                return element
         if not isinstance(base, Array) or any(it is UNKNOWN for it in items):
             return Array(None) if isinstance(base, Array) else UNKNOWN
         try:

@@ -18,6 +18,9 @@ from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
 from .statements import StatementsMixin
 
 
+MAX_SITE_ROUNDS = 2  # re-analyses from call-site shapes (each may reveal new call sites)
+
+
 class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def __init__(self, module: cst.Module, sink: Callable[[Event], None], settings: Settings):
         self.module = module
@@ -34,6 +37,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.collecting = False  # record self.X stores into the class (first round)
         self.fixed_symbols: set[str] = set()
         self.deferred: list[tuple[Callable[[], None], str]] = []
+        self.container_bases: set[str] = set()  # names whose items are tracked as "name[...]"
+        self.return_values: Optional[list] = None  # collects returned values while inferring a call
+        self.call_stack: list[FuncInfo] = []
+        self.return_cache: dict = {}
+        self.call_sites: dict[int, tuple[FuncInfo, list]] = {}  # every call of each function, its arguments
+        self.site_analysed: set[int] = set()
 
     # plumbing --------------------------------------------------------------------
     def emit(self, kind: str, node, **data) -> None:
@@ -54,10 +63,40 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     # entry ---------------------------------------------------------------------------
     def run(self) -> None:
         self.exec_block(self.module.body)
+        self.drain()
+        for _ in range(MAX_SITE_ROUNDS):
+            if not self.analyse_from_call_sites():
+                break
+            self.drain()
+
+    def drain(self) -> None:
         while self.deferred:
             job, _ = self.deferred.pop(0)
             job()
 
+    def analyse_from_call_sites(self) -> bool:
+        """Functions whose undeclared parameters get the same known shape from every call in
+        the file are analysed again with those shapes (their findings hold for every call)."""
+        jobs = []
+        for key, (info, sites) in list(self.call_sites.items()):
+            if key in self.site_analysed or not sites or any(site is None for site in sites):
+                continue
+            self.site_analysed.add(key)
+            given = {}
+            for p in info.params:
+                if p.declared.shape is not None or p.declared.is_int or p.kind not in ("pos", "kwonly"):
+                    continue
+                vals = [site[0].get(p.name) for site in sites]
+                first = vals[0]
+                if not isinstance(first, Array) or first.shape is None:
+                    continue
+                if all(isinstance(v, Array) and v.shape == first.shape for v in vals):
+                    given[p.name] = Array(first.shape, Origin("callsite", sites[0][1], info.name))
+            if given:
+                jobs.append((info, given))
+        for info, given in jobs:
+            self.analyse_function(info, info.closure, info.outer, given=given)
+        return bool(jobs)
     # definitions ----------------------------------------------------------------------
     def s_FunctionDef(self, node: cst.FunctionDef) -> bool:
         for dec in node.decorators:
@@ -69,6 +108,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.env[node.name.value] = FuncRef(info)
         closure = self.env if self.env is not self.globals else None
         outer = dict(self.outer)
+        info.closure, info.outer = closure, outer
         self.deferred.append((lambda: self.analyse_function(info, closure, outer), info.name))
         return False
 
@@ -108,8 +148,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for m in methods:
             self.analyse_function(m, None, {})
 
-    def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict) -> None:
-        saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth)
+    def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
+                         given: Optional[dict] = None, returns: Optional[list] = None) -> None:
+        """Run one function body: parameters from ``given`` (a call's arguments) or declarations."""
+        saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
+                 self.return_values)
+        self.return_values = returns
         self.env = {}
         self.outer = dict(outer)
         if closure is not None:
@@ -125,7 +169,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             if k == 0 and info.is_method and p.kind == "pos":
                 self.env[p.name] = Obj("self")
                 continue
-            self.env[p.name] = self.param_value(p)
+            self.env[p.name] = given[p.name] if given and p.name in given else self.param_value(p, info)
+        for node, message in info.errors:
+            self.emit("bad-annotation", node, message=message, function=info.name)
         try:
             self.exec_suite(info.node.body)
         except RecursionError:
@@ -133,11 +179,14 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         except Exception as exc:  # noqa: BLE001 - one function's failure must not lose the file
             self.emit("internal", info.node, exc=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
         finally:
-            self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth = saved
+            (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
+             self.return_values) = saved
 
-    def param_value(self, p) -> Value:
+    def param_value(self, p, info: Optional[FuncInfo] = None) -> Value:
         d = p.declared
         if d.shape is not None:
+            if d.source == "docstring" and info is not None:
+                return Array(d.shape, Origin("doc-param", info.doc_node, p.name))
             return Array(d.shape, Origin("param", p.node.annotation, p.name))
         if d.is_int:
             return Int(Dim.sym(p.name))

@@ -8,6 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from ..sources.annotations import Declared, read_annotation
+from ..sources.docstrings import parse as parse_docstring
 from ..values import Value
 
 
@@ -26,6 +27,11 @@ class FuncInfo:
     params: list[Param]
     ret: Declared
     cls: Optional["ClassInfo"] = None
+    ret_items: Optional[list] = None  # documented tuple of returned shapes (course style)
+    doc_node: Optional[cst.CSTNode] = None
+    errors: list = field(default_factory=list)  # (node, message): shapes named but unreadable
+    closure: Optional[dict] = None  # the enclosing function's names, for a nested function
+    outer: dict = field(default_factory=dict)
 
     @property
     def is_method(self) -> bool:
@@ -101,4 +107,33 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo]) -> FuncInfo:
         if isinstance(p, cst.Param):
             params.append(Param(p.name.value, Declared(), p, kind))
     ret = read_annotation(node.returns.annotation) if node.returns else Declared()
-    return FuncInfo(node.name.value, node, params, ret, cls)
+    info = FuncInfo(node.name.value, node, params, ret, cls)
+    for p in params:
+        if p.declared.error and p.node.annotation is not None:
+            info.errors.append((p.node.annotation, p.declared.error))
+    if ret.error and node.returns is not None:
+        info.errors.append((node.returns, ret.error))
+    doc = node.get_docstring(clean=False)
+    if doc and "shape" in doc:
+        _read_docstring(info, doc)
+    return info
+
+
+def _read_docstring(info: FuncInfo, doc: str) -> None:
+    """Shapes the docstring documents, for parameters and returns the annotations leave open."""
+    body = info.node.body
+    first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
+    info.doc_node = first
+    shapes = parse_docstring(doc)
+    for p in info.params:
+        if p.declared.shape is None and not p.declared.is_int and p.name in shapes.params:
+            p.declared = Declared(shapes.params[p.name], source="docstring")
+        elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.scalars:
+            p.declared = Declared(is_scalar=True, source="docstring")
+    if info.ret.shape is None and not info.ret.is_int and shapes.returns:
+        if len(shapes.returns) == 1 and shapes.returns[0] is not None:
+            info.ret = Declared(shapes.returns[0], source="docstring")
+        elif len(shapes.returns) > 1:
+            info.ret_items = shapes.returns
+    for message in shapes.errors:
+        info.errors.append((info.node.name, message))  # on the def line: a docstring has no room for a marker

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import libcst as cst
 
+from ..sources.docstrings import read_shape
 from ..shapes import Dim, ops
 from ..shapes.errors import BroadcastError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    UNKNOWN, Array, Int, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike, join, shape_of,
+    UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike, join, shape_of,
 )
 from .expressions import int_arith, key_of
 
+SHAPE_COMMENT = re.compile(r"^#\s*shape\s*:\s*\(([^()]*)\)")
 MAX_LOOP_NESTING = 3  # deeper loops are widened at once instead of analysed twice
+
+
+ELEMENT = "[*]"  # the key suffix for "any item of this container"
+
+
+def is_container(v: Value) -> bool:
+    return (isinstance(v, Obj) and v.kind in ("dict", "list")) or (isinstance(v, Tup) and v.is_list) or \
+        isinstance(v, DictLit)
+
+
+def join_or(old: Optional[Value], new: Value) -> Value:
+    return new if old is None else join(old, new)
 
 
 def join_envs(a: dict, b: dict) -> dict:
@@ -37,6 +52,9 @@ class StatementsMixin:
             for small in stmt.body:
                 if self.exec_small(small):
                     return True
+            comment = stmt.trailing_whitespace.comment
+            if comment is not None and "shape" in comment.value and len(stmt.body) == 1:
+                self.shape_comment(stmt, stmt.body[0], comment.value)
             return False
         method = getattr(self, "s_" + type(stmt).__name__, None)
         if method is None:
@@ -117,27 +135,48 @@ class StatementsMixin:
             self.unpack(target, value, value_node, stmt)
             return
         key = key_of(target)
-        if isinstance(target, cst.Subscript) and key is None:
+        if isinstance(target, cst.Subscript):
             base = self.eval(target.value)
             for el in target.slice:
                 if isinstance(el.slice, cst.Index):
                     self.eval(el.slice.value)
-            if not isinstance(base, Array):
-                base_key = key_of(target.value)
-                if base_key is not None:
-                    self.container_store(base_key, value)
-            return
+            base_key = key_of(target.value)
+            if isinstance(base, Array) or base_key is None:
+                return  # an item of an array: its shape does not change
+            if is_container(base):
+                self.store(base_key + ELEMENT, join_or(self.env.get(base_key + ELEMENT), value))
+            if key is None:
+                return
         if key is None:
             if isinstance(target, cst.Attribute):
                 self.eval(target.value)
             return
+        if isinstance(value, DictLit):
+            self.store(key, Obj("dict"))
+            for (k, v), node in zip(value.entries, value.nodes):
+                if k is not None:
+                    self.store(f"{key}[{k!r}]", v)
+                    self.emit("assign", node, key=f"{key}[{k!r}]", value=node, vval=v, stmt=stmt)
+            if value.entries:
+                acc = value.entries[0][1]
+                for _, v in value.entries[1:]:
+                    acc = join(acc, v)
+                self.store(key + ELEMENT, acc)
+        else:
+            self.store(key, value)
+        self.emit("assign", target, key=key, value=value_node, vval=value, stmt=stmt)
+
+    def store(self, key: str, value: Value) -> None:
+        if key in self.container_bases:
+            # a new container (or value) under this name: what its old items held is gone
+            prefix = key + "["
+            for k in [k for k in self.env if k.startswith(prefix)]:
+                del self.env[k]
+        if key.endswith("]"):
+            self.container_bases.add(key[: key.index("[")])
         self.env[key] = value
         if key.startswith("self.") and self.cls is not None and key.count(".") == 1 and self.collecting:
             self.cls.stores.setdefault(key, []).append(value)
-        self.emit("assign", target, key=key, value=value_node, vval=value, stmt=stmt)
-
-    def container_store(self, key: str, value: Value) -> None:
-        """``xs[t] = v``: a container whose element shape we do not track here."""
 
     def unpack(self, target, value: Value, value_node, stmt) -> None:
         elements = list(target.elements)
@@ -190,6 +229,31 @@ class StatementsMixin:
         origin = Origin("annotation", node.annotation, key_of(node.target) or "")
         self.bind(node.target, Array(shape, origin), node.value, node)
 
+    def shape_comment(self, stmt, small, text: str) -> None:
+        """``X = np.load(path)  # shape: (n, d)``: the comment declares the target's shape."""
+        m = SHAPE_COMMENT.match(text)  # the comment may go on: "# shape: (n, d)  # noqa"
+        if m is None or not isinstance(small, (cst.Assign, cst.AnnAssign)):
+            return
+        target = small.targets[0].target if isinstance(small, cst.Assign) else small.target
+        key = key_of(target)
+        if key is None:
+            return
+        errors: list = []
+        declared = read_shape("shape (" + m.group(1) + ")", errors)
+        if declared is None:
+            if errors:
+                self.emit("bad-annotation", stmt, message=errors[0], function=None)
+            return
+        value = self.env.get(key)
+        b = Bindings(_symbols(declared) - self.fixed_symbols)
+        if isinstance(value, Array):
+            mm = match(declared, value.shape, b, (small.value, None), self.distinct)
+            if mm is not None:
+                self.emit("contract", small.value, what="comment", declared=declared, actual=value.shape,
+                          mismatch=mm, value=small.value, name=key, function=None, vval=value)
+        shape = instantiate(declared, b) if b.dims else declared
+        self.env[key] = Array(shape, Origin("comment", stmt, key))
+
     def aug_assign(self, node: cst.AugAssign) -> None:
         target = self.eval(node.target)
         value = self.eval(node.value)
@@ -228,6 +292,8 @@ class StatementsMixin:
                 self.cls.stores.setdefault(key, []).append(result)
 
     def check_return(self, node: cst.Return, value: Value) -> None:
+        if self.return_values is not None:
+            self.return_values.append(value)
         info = self.func
         if info is None or info.ret.shape is None or not isinstance(value, Array):
             return

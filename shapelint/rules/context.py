@@ -67,6 +67,14 @@ class Context:
             return f" from the annotation of parameter {origin.name}{at}"
         if origin.kind == "annotation":
             return f" from the annotation of {origin.name}{at}"
+        if origin.kind == "doc-param":
+            return f" from the docstring of parameter {origin.name}{at}"
+        if origin.kind == "doc-return":
+            return f" from the documented return of {origin.name}(){at}"
+        if origin.kind == "callsite":
+            return f" from every call of {origin.name}() in this file (e.g.{at[1:]})"
+        if origin.kind == "comment":
+            return f" from the shape comment on {origin.name}{at}"
         if origin.kind == "return":
             return f" from the return annotation of {origin.name}(){at}"
         if origin.kind == "unpack":

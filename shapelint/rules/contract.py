@@ -32,6 +32,9 @@ def check(event, ctx) -> None:
     elif what == "argument":
         msg = (f"argument {value} of {d['function']}() has shape {fmt_shape(actual)}, but parameter {d['name']} "
                f"declares {fmt_shape(declared)}: {detail}")
+    elif what == "comment":
+        msg = (f"{value} has shape {fmt_shape(actual)}, but the shape comment declares {d['name']} "
+               f"{fmt_shape(declared)}: {detail}")
     else:
         msg = f"{value} has shape {fmt_shape(actual)}, but {d['name']} is declared {fmt_shape(declared)}: {detail}"
     ctx.report(RULE, event.node, msg, [ctx.describe(d["value"], d["vval"])])
@@ -47,10 +50,10 @@ RULE = Rule(
     doc="""
     ## What it does
     Checks values against the shapes the code declares: a returned value against the return
-    annotation; each argument of a call to a function defined in the same file against that
-    parameter's annotation, binding the annotation's symbols per call as jaxtyping does (so
-    `"n d"` then `"d k"` requires the two `d` to agree); an annotated assignment against its
-    annotation.
+    annotation (or the documented return); each argument of a call to a function defined in the same file against that
+    parameter's annotation or documented shape, binding the symbols per call as jaxtyping does
+    (so `"n d"` then `"d k"` requires the two `d` to agree); an annotated assignment against its
+    annotation; an assignment against its `# shape: (n, d)` comment.
 
     ## Why is this bad?
     The annotation is the function's contract. A value that breaks it fails jaxtyping at run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Optional
 
@@ -24,16 +25,43 @@ PATTERNS = [
 NOT_GRADIENTS = ("diff", "gradient", "ediff1d")  # dx = np.diff(x): a difference, not a gradient
 
 
+# containers of gradients and the containers of the parameters they belong to
+GRAD_CONTAINERS = ("grads", "gradients", "grad", "dparams", "d_params", "param_grads", "grads_")
+PARAM_CONTAINERS = ("params", "parameters", "weights", "theta", "param")
+CONTAINER_KEY = re.compile(r"^(?P<prefix>(?:\w+\.)*)(?P<c>\w+)(?P<item>\[.+\])$")
+
+
+@functools.lru_cache(maxsize=32)
+def patterns(extra: tuple[str, ...] = ()) -> list:
+    """The configured patterns (``gradient-patterns``, checked when read) first, then PATTERNS."""
+    return [re.compile(p) for p in extra] + PATTERNS
+
+
+def _known(value) -> bool:
+    return isinstance(value, Array) and value.shape is not None and value.shape.fixed and bool(value.shape.dims)
+
+
 def parameter_for(key: str, ctx) -> Optional[tuple[str, Array]]:
+    m = CONTAINER_KEY.match(key)
+    if m is not None:
+        # grads["W"] belongs to params["W"]; self.gradients["W"] to self.parameters["W"]
+        if m.group("c") not in GRAD_CONTAINERS or m.group("item") == "[*]":
+            return None
+        for container in PARAM_CONTAINERS:
+            pkey = m.group("prefix") + container + m.group("item")
+            value = ctx.lookup(pkey)
+            if _known(value):
+                return pkey, value
+        return None
     prefix, _, name = key.rpartition(".")
     prefix = prefix + "." if prefix else ""
-    for pattern in PATTERNS:
+    for pattern in patterns(getattr(ctx.settings, "gradient_patterns", ())):
         m = pattern.match(name)
         if not m:
             continue
         pkey = prefix + m.group("p")
         value = ctx.lookup(pkey)
-        if isinstance(value, Array) and value.shape is not None and value.shape.fixed and value.shape.dims:
+        if _known(value):
             return pkey, value
     return None
 
@@ -229,6 +257,8 @@ SHAPE = Rule(
     parameter `P` (whose shape is known) when it is named `dP`, `d_P`, `grad_P`, `P_grad` or
     `dX_dP` (`dL_dW`, `dloss_dw0`), `self.dP` for `self.P`; when it is subtracted from `P` in an
     update (`P -= lr * G`, `P = P - lr * G`); and every term accumulated with `dP += term`.
+    Through containers, `grads["W"]` (or `gradients`, `dparams`) belongs to `params["W"]` (or
+    `parameters`, `weights`), with or without `self.`.
     Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted.
 
     ## Why is this bad?

@@ -19,14 +19,19 @@ DTYPES = {
 }
 
 
+# array types a dtype wrapper may wrap (so an aliased wrapper, ``Float as F``, is still read)
+ARRAY_TYPES = {"ndarray", "NDArray", "Array", "ArrayLike", "Tensor"}
+
+
 class Declared:
     """What an annotation says: an array shape (maybe unknown rank), an int, or nothing."""
 
-    __slots__ = ("shape", "is_int", "is_scalar", "error")
+    __slots__ = ("shape", "is_int", "is_scalar", "error", "source")
 
     def __init__(self, shape: Optional[Shape] = None, is_int: bool = False, error: Optional[str] = None,
-                 is_scalar: bool = False):
+                 is_scalar: bool = False, source: str = "annotation"):
         self.shape, self.is_int, self.error, self.is_scalar = shape, is_int, error, is_scalar
+        self.source = source  # "annotation", "docstring" or "comment"
 
 
 def _last_name(node: cst.BaseExpression) -> Optional[str]:
@@ -91,11 +96,15 @@ def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Decla
     head = _last_name(node.value)
     elems = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
     try:
-        if head in DTYPES and len(elems) == 2:
+        if len(elems) == 2 and (head in DTYPES or (_last_name(elems[0]) in ARRAY_TYPES and _string(elems[1]))):
             spec = _string(elems[1])
             if spec is None:
                 return Declared()
             return Declared(parse_dim_string(spec))
+        if head == "NDArray" and len(elems) == 2 and _is_nptyping_shape(elems[0]):
+            return Declared(_nptyping_shape(elems[0]))
+        if head == "ndarray" and len(elems) == 2:  # np.ndarray[tuple[int, int], np.dtype[...]]
+            return Declared(_tuple_type_shape(elems[0]))
         if head == "Annotated" and len(elems) >= 2:
             for meta in elems[1:]:
                 spec = _string(meta)
@@ -108,3 +117,48 @@ def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Decla
     except DimStringError as exc:
         return Declared(error=str(exc))
     return Declared()
+
+
+def _is_nptyping_shape(node) -> bool:
+    return isinstance(node, cst.Subscript) and _last_name(node.value) == "Shape"
+
+
+def _nptyping_shape(node: cst.Subscript) -> Optional[Shape]:
+    """nptyping: ``Shape["3, 4"]``, ``Shape["N, M"]``, ``Shape["*, 3"]``, ``Shape["..., 3"]``."""
+    spec = _string(node.slice[0].slice.value) if isinstance(node.slice[0].slice, cst.Index) else None
+    if spec is None:
+        return None
+    parts = [p.strip() for p in spec.split(",")]
+    if not parts or any(not p for p in parts):
+        raise DimStringError(f"cannot read nptyping shape {spec!r}")
+    words = []
+    for p in parts:
+        p = p.split()[0] if " " in p and p.split()[0].isdigit() else p  # "3 rows" labels a dim
+        if p == "*":
+            words.append("_")
+        elif p == "...":
+            words.append("...")
+        elif p.startswith("*"):
+            words.append(p)
+        else:
+            words.append(p.replace(" ", ""))
+    if "..." in words and words.index("...") != 0:
+        return None
+    return parse_dim_string(" ".join(words))
+
+
+def _tuple_type_shape(node) -> Optional[Shape]:
+    """numpy's shape typing: ``tuple[int, int]`` gives the rank; ``Literal[3]`` a size."""
+    if not isinstance(node, cst.Subscript) or _last_name(node.value) not in ("tuple", "Tuple"):
+        return None
+    dims = []
+    for el in node.slice:
+        v = el.slice.value if isinstance(el.slice, cst.Index) else None
+        if v is None or isinstance(v, cst.Ellipsis):
+            return None
+        if isinstance(v, cst.Subscript) and _last_name(v.value) == "Literal":
+            lit = v.slice[0].slice.value if isinstance(v.slice[0].slice, cst.Index) else None
+            dims.append(int(lit.evaluated_value) if isinstance(lit, cst.Integer) else None)
+        else:
+            dims.append(None)
+    return shape_from_literal(dims)

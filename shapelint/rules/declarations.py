@@ -1,0 +1,43 @@
+"""SL100 bad-annotation."""
+
+from __future__ import annotations
+
+from .base import Rule
+
+
+def check(event, ctx) -> None:
+    where = f" (in {event.data['function']}())" if event.data.get("function") else ""
+    ctx.report(RULE, event.node, f"shape declaration cannot be read{where}: {event.data['message']}")
+
+
+RULE = Rule(
+    code="SL100",
+    name="bad-annotation",
+    severity="warning",
+    summary="A shape annotation, docstring shape or shape comment names a shape that cannot be read.",
+    events=("bad-annotation",),
+    check=check,
+    doc="""
+    ## What it does
+    Reports shape declarations shapelint recognises as shapes but cannot read: a jaxtyping
+    string with an unreadable dimension, two variadic dimensions, an nptyping `Shape[...]` that
+    does not parse, a docstring `shape (...)` or `# shape: (...)` comment with an unreadable size.
+    It says what was wrong.
+
+    ## Why is this bad?
+    An unreadable declaration checks nothing: shapelint treats that value as unknown, so every
+    bug involving it goes unreported, silently.
+
+    ## Example
+    ```python
+    def f(x: Float[np.ndarray, "n d!"]): ...
+    X = np.load(path)  # shape: (n, d, ?!)
+    ```
+
+    ## Use instead
+    ```python
+    def f(x: Float[np.ndarray, "n d"]): ...
+    X = np.load(path)  # shape: (n, d)
+    ```
+    """,
+)

@@ -1,0 +1,172 @@
+"""Shapes written in docstrings: numpydoc (as scikit-learn writes them), the
+``- x: A numpy array of shape (N, D)`` style of course assignments, and
+Google style ``x (np.ndarray): ... shape (N, D)``.
+
+Pure text: the caller hands in the docstring.  Only a single, unambiguous
+shape counts: ``(n_samples,) or (n_samples, n_outputs)`` says nothing sure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..shapes import Shape
+from .dimstring import DimStringError, parse_dim_token
+
+SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*\(([^()]*)\)")
+NUMPYDOC_SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Other Parameters|Attributes|Raises|See Also|Notes|"
+                              r"Examples|References|Warnings|Methods)\s*$")
+UNDERLINE = re.compile(r"^\s*-{3,}\s*$")
+NUMPYDOC_ENTRY = re.compile(r"^(?P<indent>\s*)(?P<names>\*{0,2}\w+(?:\s*,\s*\*{0,2}\w+)*)\s*:\s*(?P<type>.*)$")
+NUMPYDOC_RETURN_TYPE_ONLY = re.compile(r"^(?P<indent>\s*)(?P<type>[^:]*\bshape\b.*)$")
+COURSE_ENTRY = re.compile(r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$")
+GOOGLE_SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Yields|Raises|Attributes|Example|Examples|"
+                            r"Note|Notes)\s*:\s*$")
+GOOGLE_ENTRY = re.compile(r"^\s*(?P<name>\*{0,2}\w+)\s*\((?P<type>[^)]*)\)\s*:\s*(?P<desc>.*)$")
+RETURNS_LINE = re.compile(r"^\s*Returns?\b", re.IGNORECASE)
+
+
+SCALAR_TYPE = re.compile(r"^(float|complex|bool)\b(?!\s+(array|ndarray|of))")
+
+
+@dataclass
+class DocShapes:
+    params: dict[str, Shape] = field(default_factory=dict)
+    scalars: set = field(default_factory=set)  # documented as a plain float
+    returns: list[Optional[Shape]] = field(default_factory=list)  # one per documented return value
+    errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
+
+
+def read_shape(text: str, errors: Optional[list] = None) -> Optional[Shape]:
+    """The one shape ``text`` names, or None (none, several, or unreadable)."""
+    found = SHAPE_RE.findall(text)
+    if len(found) != 1:
+        return None
+    rest = text[text.index(found[0]) + len(found[0]):]
+    if re.search(r"\bor\b", rest.split(".")[0]) or "or (" in text:
+        return None  # "(n,) or (n, k)": either, so neither for sure
+    inner = found[0].strip()
+    if not inner:
+        return Shape(())
+    tokens = [t.strip() for t in inner.split(",")]
+    if tokens and tokens[-1] == "":
+        tokens = tokens[:-1]
+    if any(t in ("...", "…") or t.startswith("*") for t in tokens):
+        return None  # (N, d_1, ..., d_k): rank unknown
+    dims = []
+    try:
+        for t in tokens:
+            if t in ("?", "_", "None", "any"):
+                dims.append(None)
+            elif t[:1] in ("?", "#"):
+                raise DimStringError(f"cannot read dimension {t!r}")
+            else:
+                dims.append(parse_dim_token(t.replace(" ", "")))
+    except DimStringError as exc:
+        if errors is not None:
+            errors.append(f"cannot read shape ({inner}): {exc}")
+        return None
+    return Shape(tuple(dims))
+
+
+def _blocks(lines: list[str], start: int, indent: int) -> list[str]:
+    """Continuation lines of an entry: more indented than the entry itself."""
+    out = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        if len(line) - len(line.lstrip()) <= indent:
+            break
+        out.append(line.strip())
+    return out
+
+
+def parse(doc: str) -> DocShapes:
+    result = DocShapes()
+    if not doc or "shape" not in doc:
+        return result
+    lines = doc.expandtabs().splitlines()
+    section: Optional[str] = None
+    google_style = False
+    for k, line in enumerate(lines):
+        nd = NUMPYDOC_SECTION.match(line)
+        if nd and k + 1 < len(lines) and UNDERLINE.match(lines[k + 1]):
+            section = nd.group(1)
+            continue
+        gs = GOOGLE_SECTION.match(line)
+        if gs:
+            section = {"Args": "Parameters", "Arguments": "Parameters"}.get(gs.group(1), gs.group(1))
+            google_style = True
+            continue
+        if google_style and section in ("Returns", "Yields") and line.strip():
+            if k > 0 and GOOGLE_SECTION.match(lines[k - 1]):  # the first line: "type: description"
+                indent = len(line) - len(line.lstrip())
+                result.returns.append(read_shape(" ".join([line] + _blocks(lines, k + 1, indent)), result.errors))
+            continue
+        if UNDERLINE.match(line):
+            continue
+        course = COURSE_ENTRY.match(line)
+        if course:
+            indent = len(line) - len(line.lstrip())
+            text = " ".join([course.group("desc")] + _blocks(lines, k + 1, indent))
+            shape = read_shape(text, result.errors)
+            in_returns = section in ("Returns", "Yields") or _after_returns_line(lines, k)
+            if in_returns:
+                result.returns.append(shape)
+            elif shape is not None:
+                result.params.setdefault(course.group("name"), shape)
+            continue
+        google = GOOGLE_ENTRY.match(line)
+        if google and section in ("Parameters", "Returns", None):
+            indent = len(line) - len(line.lstrip())
+            text = " ".join([google.group("type"), google.group("desc")] + _blocks(lines, k + 1, indent))
+            shape = read_shape(text, result.errors)
+            if shape is not None and section != "Returns":
+                result.params.setdefault(google.group("name").lstrip("*"), shape)
+            continue
+        if section in ("Parameters", "Returns", "Yields", "Other Parameters"):
+            entry = NUMPYDOC_ENTRY.match(line)
+            if entry is None and section in ("Returns", "Yields"):
+                entry = NUMPYDOC_RETURN_TYPE_ONLY.match(line)
+            if entry is None:
+                continue
+            indent = len(entry.group("indent"))
+            if indent > _section_indent(lines, k):
+                continue  # a continuation line that happens to contain a colon
+            type_text = entry.group("type")
+            shape = read_shape(type_text, result.errors)
+            if section in ("Returns", "Yields"):
+                result.returns.append(shape)
+            elif shape is not None and "names" in entry.groupdict():
+                for name in entry.group("names").split(","):
+                    result.params.setdefault(name.strip().lstrip("*"), shape)
+            elif "names" in entry.groupdict() and SCALAR_TYPE.match(type_text.strip()):
+                for name in entry.group("names").split(","):
+                    result.scalars.add(name.strip())
+    return result
+
+
+def _section_indent(lines: list[str], k: int) -> int:
+    """Indentation of the entries of the numpydoc section that holds line k."""
+    for j in range(k, 0, -1):
+        if UNDERLINE.match(lines[j]):
+            return len(lines[j]) - len(lines[j].lstrip())
+    return 0
+
+
+def _after_returns_line(lines: list[str], k: int) -> bool:
+    """Course style: ``Returns a tuple of:`` then ``- out: ...`` entries."""
+    for j in range(k - 1, -1, -1):
+        s = lines[j].strip()
+        if not s:
+            continue
+        if RETURNS_LINE.match(s):
+            return True
+        if s.startswith("-") or COURSE_ENTRY.match(lines[j]):
+            continue
+        if lines[j].startswith(" " * (len(lines[k]) - len(lines[k].lstrip()) + 1)):
+            continue  # continuation of the previous entry
+        return False
+    return False
