@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import sys
 import traceback
 from typing import Iterable
@@ -11,12 +12,13 @@ import libcst as cst
 
 from .config import Settings
 from .diagnostics import Diagnostic
-from .files import SourceError, read_source, split_lines
+from .files import SourceError, read_source
 from .infer import Interpreter
+from .project import Project
 from .rules import HANDLERS
 from .rules.context import Context
 from .rules.meta import INTERNAL, SYNTAX
-from .suppress import filter_suppressed
+from .rules.suppression import apply as apply_suppressions
 
 RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree walk is recursive
 
@@ -40,8 +42,9 @@ def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagn
     return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
 
 
-def check_source(path: str, source: str, settings: Settings) -> list[Diagnostic]:
-    """Every finding for one file's text, suppressions applied, sorted."""
+def check_source(path: str, source: str, settings: Settings, project=None) -> list[Diagnostic]:
+    """Every finding for one file's text, suppressions applied, sorted.  ``project``
+    (a shapelint.project.Project of every checked file) lets calls into other files be followed."""
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:
@@ -55,7 +58,9 @@ def check_source(path: str, source: str, settings: Settings) -> list[Diagnostic]
         for check in HANDLERS.get(event.kind, ()):
             check(event, ctx)
 
-    interp = Interpreter(module, sink, settings)
+    module_name = project.module_name(path) if project is not None else None
+    interp = Interpreter(module, sink, settings, project, module_name)
+    interp.is_package = os.path.basename(path) == "__init__.py"
     ctx.interp = interp
     try:
         interp.run()
@@ -64,22 +69,24 @@ def check_source(path: str, source: str, settings: Settings) -> list[Diagnostic]
         notes = [traceback.format_exc()] if settings.verbose else []
         found = [_file_finding(path, INTERNAL, f"shapelint failed on this file: {type(exc).__name__}: {exc}",
                                notes=notes)]
-    found = filter_suppressed(found, split_lines(source))
+    found = apply_suppressions(path, source, found, settings)  # per-file-ignores, comments, SL901
     return sorted(found, key=Diagnostic.sort_key)
 
 
-def check_file(path: str, settings: Settings) -> list[Diagnostic]:
+def check_file(path: str, settings: Settings, project=None) -> list[Diagnostic]:
     try:
         source = read_source(path)
     except SourceError as exc:
         return [d for d in [_file_finding(path, SYNTAX, str(exc))] if settings.enabled(d.code)]
-    return check_source(path, source, settings)
+    return check_source(path, source, settings, project)
 
 
 def check_paths(files: Iterable[str], settings: Settings) -> list[Diagnostic]:
     if sys.getrecursionlimit() < RECURSION_LIMIT:
         sys.setrecursionlimit(RECURSION_LIMIT)
+    files = list(files)
+    project = Project(files)
     out: list[Diagnostic] = []
     for path in files:
-        out.extend(check_file(path, settings))
+        out.extend(check_file(path, settings, project))
     return sorted(out, key=Diagnostic.sort_key)

@@ -123,8 +123,11 @@ def revealed_shape(message: str) -> str:
 def run_engine(path: Path) -> list:
     engine = pytest.importorskip("shapelint.engine")
     config = pytest.importorskip("shapelint.config")
+    project = pytest.importorskip("shapelint.project")
     source = path.read_text(encoding="utf-8")
-    return list(engine.check_source(str(path), source, config.Settings()))
+    # the fixture's folder is the set of checked files: calls between its files are followed
+    folder = project.Project(sorted(str(p) for p in path.parent.glob("*.py")))
+    return list(engine.check_source(str(path), source, config.Settings(), folder))
 
 
 def compare(expected: list[Expected], diagnostics: list) -> tuple[list[str], list[str]]:

@@ -44,6 +44,14 @@ class CallsMixin:
             if callee.kind.startswith("qual:"):
                 handler = numpy_api.lookup_function(callee.kind[5:])
                 if handler is None:
+                    callee = self.foreign(callee.kind[5:])
+                    if isinstance(callee, FuncRef):
+                        return self.call_function(callee.info, node, args, kwargs, star, arg_nodes, bound=False)
+                    if isinstance(callee, ClassRef):
+                        init = callee.info.methods.get("__init__")
+                        if init is not None:
+                            self.call_function(init, node, args, kwargs, star, arg_nodes, bound=True)
+                        return Instance(callee.info)
                     return UNKNOWN
                 a = Args(args, kwargs, star, self.distinct)
                 return self.apply(handler, a, node, operands=arg_nodes, name=callee.kind[5:])
@@ -214,7 +222,8 @@ class CallsMixin:
         self.call_sites.setdefault(site_key, (info, []))[1].append((given, node))
         declared = self._declared_return(info, b, node)
         if declared is UNKNOWN and not info.ret.is_int:
-            return self.infer_return(info, given)
+            owner = info.owner if info.owner is not None else self
+            return owner.infer_return(info, given)
         return declared
 
     def infer_return(self, info: FuncInfo, given: dict) -> Value:

@@ -18,13 +18,18 @@ from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
 from .statements import StatementsMixin
 
 
+MAX_IMPORT_DEPTH = 4  # modules loaded to follow one chain of calls between files
 MAX_SITE_ROUNDS = 2  # re-analyses from call-site shapes (each may reveal new call sites)
 
 
 class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
-    def __init__(self, module: cst.Module, sink: Callable[[Event], None], settings: Settings):
+    def __init__(self, module: cst.Module, sink: Callable[[Event], None], settings: Settings,
+                 project=None, module_name: Optional[str] = None):
         self.module = module
         self.sink = sink
+        self.settings = settings
+        self.project = project  # the other checked files, for calls between them
+        self.module_name = module_name
         self.distinct = settings.distinct_symbols
         self.silent = 0
         self.loop_depth = 0
@@ -68,6 +73,39 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             if not self.analyse_from_call_sites():
                 break
             self.drain()
+
+    def foreign(self, qualname: str) -> Value:
+        """``pkg.mod.f`` defined in another checked file: its FuncRef or ClassRef, else UNKNOWN."""
+        project = self.project
+        if project is None:
+            return UNKNOWN
+        module, _, attr = qualname.rpartition(".")
+        interp = project.interpreters.get(module)
+        if interp is None:
+            if module in project.loading or len(project.loading) >= MAX_IMPORT_DEPTH:
+                return UNKNOWN
+            tree = project.tree(module)
+            if tree is None:
+                return UNKNOWN
+            project.loading.add(module)
+            try:
+                interp = Interpreter(tree, lambda event: None, self.settings, project, module)
+                interp.silent += 1
+                interp.exec_block(tree.body)  # module level only: names and declarations
+            except Exception:  # noqa: BLE001 - that file's own check reports its problems
+                interp = None
+            finally:
+                project.loading.discard(module)
+            project.interpreters[module] = interp
+        if interp is None:
+            return UNKNOWN
+        value = interp.globals.get(attr, UNKNOWN)
+        if isinstance(value, FuncRef):
+            value.info.owner = interp
+        elif isinstance(value, ClassRef):
+            for m in value.info.methods.values():
+                m.owner = interp
+        return value if isinstance(value, (FuncRef, ClassRef, Array, Int)) else UNKNOWN
 
     def drain(self) -> None:
         while self.deferred:

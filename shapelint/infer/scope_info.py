@@ -30,6 +30,7 @@ class FuncInfo:
     ret_items: Optional[list] = None  # documented tuple of returned shapes (course style)
     doc_node: Optional[cst.CSTNode] = None
     errors: list = field(default_factory=list)  # (node, message): shapes named but unreadable
+    owner: object = None  # the interpreter of the module that defines it, when another file
     closure: Optional[dict] = None  # the enclosing function's names, for a nested function
     outer: dict = field(default_factory=dict)
 

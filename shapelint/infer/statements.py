@@ -109,13 +109,13 @@ class StatementsMixin:
                     top = full.split(".")[0]
                     self.env[top] = Obj("qual:" + top)
         elif isinstance(small, cst.ImportFrom):
-            if small.relative or small.module is None or isinstance(small.names, cst.ImportStar):
+            mod = self.absolute_module(small)
+            if mod is None or isinstance(small.names, cst.ImportStar):
                 if not isinstance(small.names, cst.ImportStar):
                     for alias in small.names:
                         name = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore
                         self.env[name] = UNKNOWN
                 return False
-            mod = _dotted(small.module)
             for alias in small.names:
                 name = _dotted(alias.name)
                 bound = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
@@ -128,6 +128,22 @@ class StatementsMixin:
         elif isinstance(small, cst.Assert):
             self.eval(small.test)
         return False
+
+    def absolute_module(self, node: cst.ImportFrom) -> Optional[str]:
+        """``from .layers import Dense`` inside ``pkg.model`` -> "pkg.layers"."""
+        dots = len(node.relative)
+        name = _dotted(node.module) if node.module is not None else ""
+        if not dots:
+            return name or None
+        if not self.module_name:
+            return None
+        package = self.module_name.split(".")
+        is_package = getattr(self, "is_package", False)
+        base = package if is_package else package[:-1]
+        if dots - 1 > len(base):
+            return None
+        base = base[: len(base) - (dots - 1)]
+        return ".".join(base + ([name] if name else [])) or None
 
     # assignment -------------------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Value, value_node, stmt) -> None:
