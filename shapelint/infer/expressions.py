@@ -65,13 +65,19 @@ def int_arith(op: cst.BaseBinaryOp, a: Optional[Dim], b: Optional[Dim]) -> Value
 
 
 class ExpressionsMixin:
+    _dispatch: dict = {}  # node type -> unbound e_* method (or None), filled on first sight
+
     def eval(self, node: cst.BaseExpression) -> Value:
-        method = getattr(self, "e_" + type(node).__name__, None)
+        kind = type(node)
+        try:
+            method = self._dispatch[kind]
+        except KeyError:
+            method = self._dispatch[kind] = getattr(type(self), "e_" + kind.__name__, None)
         if method is None:
             self.eval_children(node)
             value: Value = UNKNOWN
         else:
-            value = method(node)
+            value = method(self, node)
         if isinstance(value, Array) and value.origin is None:
             value = Array(value.shape, Origin("expr", node), value.expanded)
         self.values[id(node)] = value
@@ -99,9 +105,12 @@ class ExpressionsMixin:
 
     def e_Integer(self, node: cst.Integer) -> Value:
         try:
-            return Int(Dim.lit(int(node.evaluated_value)))
-        except (ValueError, OverflowError):
-            return Int(None)
+            return Int(Dim.lit(int(node.value.replace("_", ""), 0)))  # base from the prefix, as Python reads it
+        except ValueError:
+            try:
+                return Int(Dim.lit(int(node.evaluated_value)))  # "007" and other oddities
+            except (ValueError, OverflowError, SyntaxError):
+                return Int(None)
 
     def e_Float(self, node: cst.Float) -> Value:
         try:

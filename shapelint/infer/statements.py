@@ -255,7 +255,7 @@ class StatementsMixin:
         if key is None:
             return
         errors: list = []
-        declared = read_shape("shape (" + m.group(1) + ")", errors)
+        declared = read_shape("shape (" + m.group(1) + ")", errors, opaque=False)
         if declared is None:
             if errors:
                 self.emit("bad-annotation", stmt, message=errors[0], function=None)
@@ -311,7 +311,7 @@ class StatementsMixin:
         if self.return_values is not None:
             self.return_values.append(value)
         info = self.func
-        if info is None or info.ret.shape is None or not isinstance(value, Array):
+        if info is None or info.ret.shape is None or not isinstance(value, Array) or info.ret.source == "docstring":
             return
         b = Bindings(_symbols(info.ret.shape) - self.fixed_symbols)
         mm = match(info.ret.shape, value.shape, b, (node.value, None), self.distinct)

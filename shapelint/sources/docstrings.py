@@ -12,10 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..shapes import Shape
+from ..shapes import Dim, Shape
+from ..shapes.dim import OPAQUE, substitute
 from .dimstring import DimStringError, parse_dim_token
 
-SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*\(([^()]*)\)")
+CONTAINER_TYPE = re.compile(r"\b(list|tuple|dict|generator|iterator|iterable|sequence|mapping)s?\s+of\b|"
+                            r"\bgenerator\b", re.IGNORECASE)
+EXPRESSION_DIM = re.compile(r"^[A-Za-z_]\w*(\.\w+|\[\s*-?\d+\s*\])+$")  # X.shape[0], self.k
+SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
 NUMPYDOC_SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Other Parameters|Attributes|Raises|See Also|Notes|"
                               r"Examples|References|Warnings|Methods)\s*$")
 UNDERLINE = re.compile(r"^\s*-{3,}\s*$")
@@ -39,8 +43,14 @@ class DocShapes:
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
 
 
-def read_shape(text: str, errors: Optional[list] = None) -> Optional[Shape]:
-    """The one shape ``text`` names, or None (none, several, or unreadable)."""
+def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True) -> Optional[Shape]:
+    """The one shape ``text`` names, or None (none, several, unreadable, or a container of arrays).
+
+    Symbols are opaque by default: docstrings are prose, often loose (``n_feature`` for
+    ``n_features``, documented shapes the code never has), so a symbol equals only itself and
+    is never taken as distinct from another.  Literal sizes and the rank still count."""
+    if CONTAINER_TYPE.search(text.split("shape")[0]):
+        return None  # "list of ndarray of shape (n,)", "generator of ndarray ...": not an array
     found = SHAPE_RE.findall(text)
     if len(found) != 1:
         return None
@@ -62,12 +72,18 @@ def read_shape(text: str, errors: Optional[list] = None) -> Optional[Shape]:
                 dims.append(None)
             elif t[:1] in ("?", "#"):
                 raise DimStringError(f"cannot read dimension {t!r}")
+            elif EXPRESSION_DIM.match(t):
+                dims.append(Dim.sym(t.replace(" ", ""), opaque=True))  # X.shape[0], self.n_neighbors
             else:
                 dims.append(parse_dim_token(t.replace(" ", "")))
     except DimStringError as exc:
         if errors is not None:
             errors.append(f"cannot read shape ({inner}): {exc}")
         return None
+    if opaque:
+        names = {n for d in dims if d is not None for n in d.symbols()}
+        mapping = {n: Dim.sym(n, opaque=True) for n in names if not n.startswith(OPAQUE)}
+        dims = [substitute(d, mapping) for d in dims]
     return Shape(tuple(dims))
 
 
