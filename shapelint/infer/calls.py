@@ -103,6 +103,10 @@ class CallsMixin:
                     return Obj("list-append:" + key)
             return UNKNOWN
         if isinstance(receiver, Array):
+            if name == "resize":  # in place: the array's shape is whatever was asked
+                key = key_of(func.value)
+                if key is not None:
+                    self.store(key, Array(None))
             return Obj("method:" + name)
         if isinstance(receiver, Obj) and receiver.kind == "generator":
             return Obj("genmethod:" + name)

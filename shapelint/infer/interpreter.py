@@ -119,6 +119,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for key, (info, sites) in list(self.call_sites.items()):
             if key in self.site_analysed or not sites or any(site is None for site in sites):
                 continue
+            if info.owner is not None:
+                continue  # defined in another file: checked when that file is
             self.site_analysed.add(key)
             given = {}
             for p in info.params:

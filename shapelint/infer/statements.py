@@ -12,12 +12,18 @@ from ..shapes import Dim, ops
 from ..shapes.errors import BroadcastError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike, join, shape_of,
+    UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Value, dims_of, is_arraylike, join, shape_of,
 )
+from ..shapes import Shape
 from .expressions import int_arith, key_of
 
 SHAPE_COMMENT = re.compile(r"^#\s*shape\s*:\s*\(([^()]*)\)")
-MAX_LOOP_NESTING = 3  # deeper loops are widened at once instead of analysed twice
+MAX_LOOP_NESTING = 3
+COMPARE = {
+    cst.Equal: lambda a, b: a == b, cst.NotEqual: lambda a, b: a != b, cst.LessThan: lambda a, b: a < b,
+    cst.LessThanEqual: lambda a, b: a <= b, cst.GreaterThan: lambda a, b: a > b,
+    cst.GreaterThanEqual: lambda a, b: a >= b,
+}  # deeper loops are widened at once instead of analysed twice
 
 
 ELEMENT = "[*]"  # the key suffix for "any item of this container"
@@ -166,6 +172,13 @@ class StatementsMixin:
         if key is None:
             if isinstance(target, cst.Attribute):
                 self.eval(target.value)
+            return
+        if isinstance(target, cst.Attribute) and target.attr.value == "shape":
+            # x.shape = (3, 4) reshapes x in place
+            base_key = key_of(target.value)
+            if base_key is not None and isinstance(self.lookup(base_key), Array):
+                dims = dims_of(value)
+                self.store(base_key, Array(Shape(dims) if dims is not None else None, Origin("expr", target)))
             return
         if isinstance(value, DictLit):
             self.store(key, Obj("dict"))
@@ -323,6 +336,15 @@ class StatementsMixin:
     # flow -----------------------------------------------------------------------------
     def s_If(self, node: cst.If) -> bool:
         self.eval(node.test)
+        truth = self.static_truth(node.test)
+        if truth is True:
+            return self.exec_suite(node.body)  # the else branch cannot run
+        if truth is False:
+            if isinstance(node.orelse, cst.If):
+                return self.s_If(node.orelse)
+            if isinstance(node.orelse, cst.Else):
+                return self.exec_suite(node.orelse.body)
+            return False
         before = self.env
         self.env = dict(before)
         t1 = self.exec_suite(node.body)
@@ -341,6 +363,28 @@ class StatementsMixin:
         else:
             self.env = join_envs(e1, e2)
         return t1 and t2
+
+    def static_truth(self, test) -> Optional[bool]:
+        """A condition decided by literal ints (``len(s) > 1`` with s known, ``x.ndim == 2``)."""
+        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            inner = self.static_truth(test.expression)
+            return None if inner is None else not inner
+        if isinstance(test, cst.BooleanOperation):
+            a, b = self.static_truth(test.left), self.static_truth(test.right)
+            if isinstance(test.operator, cst.And):
+                return False if False in (a, b) else (True if a is True and b is True else None)
+            return True if True in (a, b) else (False if a is False and b is False else None)
+        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+            return None
+        comp = test.comparisons[0]
+        left, right = self.value_of(test.left), self.value_of(comp.comparator)
+        if not (isinstance(left, Int) and isinstance(right, Int) and left.dim is not None and right.dim is not None):
+            return None
+        a, b = left.dim.value, right.dim.value
+        if a is None or b is None:
+            return None
+        compare = COMPARE.get(type(comp.operator))
+        return compare(a, b) if compare is not None else None
 
     def s_For(self, node: cst.For) -> bool:
         it = self.eval(node.iter)

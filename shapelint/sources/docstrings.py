@@ -60,7 +60,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True) ->
     inner = found[0].strip()
     if not inner:
         return Shape(())
-    tokens = [t.strip() for t in inner.split(",")]
+    tokens = [t.strip().strip("`") for t in inner.split(",")]  # numpy writes (`M`, `K`)
     if tokens and tokens[-1] == "":
         tokens = tokens[:-1]
     if any(t in ("...", "…") or t.startswith("*") for t in tokens):
