@@ -8,6 +8,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..infer.expressions import key_of
 from ..shapes import Shape, fmt_shape
 from ..shapes import dim as D
 from ..values import Array, shape_of
@@ -66,44 +67,47 @@ def parameter_for(key: str, ctx) -> Optional[tuple[str, Array]]:
     return None
 
 
-def _mentions_slice_of(node, pkey: str) -> bool:
-    """``x[1:] - x[:-1]`` or ``np.diff(x)``: a difference of the parameter, not its gradient."""
-    found = False
+class _Scan(cst.CSTVisitor):
+    """What an expression mentions: names, subscripted names, calls, list displays."""
 
-    class V(cst.CSTVisitor):
-        def visit_Subscript(self, n: cst.Subscript) -> None:
-            nonlocal found
-            if _key(n.value) == pkey:
-                found = True
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.subscripted: set[str] = set()
+        self.calls: set[str] = set()
+        self.has_list = False
 
-        def visit_Call(self, n: cst.Call) -> None:
-            nonlocal found
-            f = n.func
-            name = f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
-            if name in NOT_GRADIENTS:
-                found = True
+    def visit_Name(self, n: cst.Name) -> None:
+        self.names.add(n.value)
 
-    node.visit(V())
-    return found
+    def visit_Attribute(self, n: cst.Attribute) -> None:
+        k = key_of(n)
+        if k:
+            self.names.add(k)
 
+    def visit_Subscript(self, n: cst.Subscript) -> None:
+        k = key_of(n.value)
+        if k:
+            self.subscripted.add(k)
 
-def _is_literal_data(node) -> bool:
-    """``dx = np.array([[0, 1], ...]) / 6``: written-out values (test data), not a derivation."""
-    found = False
+    def visit_Call(self, n: cst.Call) -> None:
+        f = n.func
+        self.calls.add(f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", ""))
 
-    class V(cst.CSTVisitor):
-        def visit_List(self, n: cst.List) -> None:
-            nonlocal found
-            found = True
-
-    node.visit(V())
-    return found
+    def visit_List(self, n: cst.List) -> None:
+        self.has_list = True
 
 
-def _key(node) -> Optional[str]:
-    from ..infer.expressions import key_of
+def scan(node) -> _Scan:
+    v = _Scan()
+    node.visit(v)
+    return v
 
-    return key_of(node)
+
+def not_a_gradient(node, pkey: str) -> bool:
+    """``x[1:] - x[:-1]`` or ``np.diff(x)``: a difference of the parameter; ``np.array([[0, 1]]) / 6``:
+    written-out values (test data).  Neither is a derivation."""
+    found = scan(node)
+    return pkey in found.subscripted or bool(found.calls & set(NOT_GRADIENTS)) or found.has_list
 
 
 def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
@@ -156,22 +160,6 @@ def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, 
     ctx.reported_keys.add(gname)
 
 
-def _names_in(node) -> set:
-    names: set = set()
-
-    class V(cst.CSTVisitor):
-        def visit_Name(self, n: cst.Name) -> None:
-            names.add(n.value)
-
-        def visit_Attribute(self, n: cst.Attribute) -> None:
-            k = _key(n)
-            if k:
-                names.add(k)
-
-    node.visit(V())
-    return names
-
-
 def _subtracted(node) -> Optional[cst.BaseExpression]:
     """``P - lr * G`` -> ``lr * G``."""
     if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract):
@@ -188,7 +176,7 @@ def check_assign(event, ctx) -> None:
     if pair is None:
         return
     pkey, pval = pair
-    if pkey == key or _mentions_slice_of(value_node, pkey) or _is_literal_data(value_node):
+    if pkey == key or not_a_gradient(value_node, pkey):
         return
     report(ctx, event.node, key, value_node, val.shape, pkey, pval)
 
@@ -200,13 +188,13 @@ def check_update(event, ctx) -> None:
     if key is None or d["error"] is not None or not isinstance(tval, Array) or not isinstance(vval, Array):
         return
     if op == "SubtractAssign" and tval.shape is not None and tval.shape.fixed and tval.shape.dims:
-        if _names_in(d["value"]) & ctx.reported_keys or not _is_step(d["value"], ctx):
+        if scan(d["value"]).names & ctx.reported_keys or not _is_step(d["value"], ctx):
             return
         term = d["value"]
         report(ctx, event.node, ctx.code(term), term, vval.shape, key, tval, update=True)
     elif op == "AddAssign":
         pair = parameter_for(key, ctx)
-        if pair is not None and not _mentions_slice_of(d["value"], pair[0]):
+        if pair is not None and not not_a_gradient(d["value"], pair[0]):
             report(ctx, event.node, ctx.code(d["value"]), d["value"], vval.shape, pair[0], pair[1], update=False)
 
 
@@ -214,7 +202,7 @@ def check_rebind_update(event, ctx) -> None:
     """``P = P - lr * G``: the subtracted term must have P's shape."""
     d = event.data
     value_node = d["value"]
-    if not isinstance(value_node, cst.BinaryOperation) or _key(value_node.left) != d["key"]:
+    if not isinstance(value_node, cst.BinaryOperation) or key_of(value_node.left) != d["key"]:
         return
     term = _subtracted(value_node)
     pval = ctx.value_of(value_node.left)
@@ -223,7 +211,7 @@ def check_rebind_update(event, ctx) -> None:
         return
     if pval.shape is None or not pval.shape.fixed or not pval.shape.dims or tval.shape is None:
         return
-    if _names_in(term) & ctx.reported_keys or not _is_step(term, ctx):
+    if scan(term).names & ctx.reported_keys or not _is_step(term, ctx):
         return
     report(ctx, event.node, ctx.code(term), term, tval.shape, d["key"], pval, update=True)
 
@@ -260,6 +248,8 @@ SHAPE = Rule(
     Through containers, `grads["W"]` (or `gradients`, `dparams`) belongs to `params["W"]` (or
     `parameters`, `weights`), with or without `self.`.
     Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted.
+    Other naming conventions can be added with `gradient-patterns` in the configuration (or
+    `--gradient-pattern`): regular expressions whose group `p` captures the parameter's name.
 
     ## Why is this bad?
     For a scalar loss, dL/dP has exactly the shape of P: an optimiser step `P -= lr * dP` needs
