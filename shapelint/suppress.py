@@ -17,11 +17,12 @@ string literal on that line counts too.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from .diagnostics import Diagnostic
 
-__all__ = ["filter_suppressed", "suppressed_codes", "ALL"]
+__all__ = ["filter_suppressed", "suppressed_codes", "directives", "Directive", "ALL"]
 
 _CODE = r"[A-Za-z]+[0-9]+"
 
@@ -53,6 +54,42 @@ def suppressed_codes(line: str) -> Optional[frozenset[str]]:
             return ALL
         codes.update(names)
     return frozenset(codes) if matched else None
+
+
+@dataclass(frozen=True)
+class Directive:
+    """One suppression comment on a line: where it is and what it lists.
+
+    ``start``/``end`` are 0-based character offsets of the directive in the line (from its ``#``
+    to the end of its code list); ``codes`` is None for a bare directive (every code), else the
+    listed codes as written (upper-cased); ``spans`` are their offsets.
+    """
+
+    kind: str  # "shapelint" or "noqa"
+    start: int
+    end: int
+    codes: Optional[tuple[str, ...]]
+    spans: tuple[tuple[int, int], ...] = ()
+    list_span: Optional[tuple[int, int]] = None  # the listed codes, from the first to the last
+
+
+def directives(line: str) -> list[Directive]:
+    """Every suppression comment on one physical line, as ``suppressed_codes`` reads them."""
+    if "#" not in line:
+        return []
+    out = []
+    for m in _SUPPRESS.finditer(line):
+        kind = "noqa" if m.group(0)[1:].lstrip()[:4].lower() == "noqa" else "shapelint"
+        group = "ignore" if kind == "shapelint" else "noqa"
+        listed = m.group(group)
+        if listed is None or not _SPLIT.sub("", listed):
+            out.append(Directive(kind, m.start(), m.end(), None))
+            continue
+        base = m.start(group)
+        spans = tuple((base + c.start(), base + c.end()) for c in re.finditer(r"[^,\s]+", listed))
+        codes = tuple(line[a:b].upper() for a, b in spans)
+        out.append(Directive(kind, m.start(), m.end(), codes, spans, (spans[0][0], spans[-1][1])))
+    return out
 
 
 def filter_suppressed(diagnostics: Iterable[Diagnostic], source_lines: list[str]) -> list[Diagnostic]:

@@ -47,7 +47,7 @@ class FakeEngine:
         self.results: dict[str, list[Diagnostic]] = {}
         self.raises: BaseException | None = None
 
-    def check_paths(self, files, settings):
+    def check_paths(self, files, settings, **options):  # options: jobs, timeout, cache_dir, stats
         self.calls.append((list(files), settings))
         if self.raises is not None:
             raise self.raises

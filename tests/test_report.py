@@ -37,7 +37,7 @@ src/model.py:2:6: SL004 [error] after a tab, wide characters
   2 |     z = 漢字 + w
     |         ^^^^
 
-src/model.py:7:5: SL001 [error] cannot multiply (2, 3) by (4, 5)
+src/model.py:7:5: SL001 [error] [*] cannot multiply (2, 3) by (4, 5)
   7 | y = a @ b
     |     ^^^^^
   = note: a has shape (2, 3)
@@ -49,6 +49,7 @@ src/train.py:12:9: SL002 [warning] shapes (3,) and (4,) do not broadcast
      |         ^^^^^^^^^^^^^
 
 Found 2 errors, 1 warning, 1 note in 3 files.
+[*] 1 fixable with the --fix option.
 """
 
 
@@ -82,7 +83,7 @@ def test_text_quiet_is_first_lines_only():
     assert text_report.render(DIAGNOSTICS, SOURCES, False, quiet=True, files_checked=5) == (
         "src/gone.py:3:1: SL003 [note] no source for this one\n"
         "src/model.py:2:6: SL004 [error] after a tab, wide characters\n"
-        "src/model.py:7:5: SL001 [error] cannot multiply (2, 3) by (4, 5)\n"
+        "src/model.py:7:5: SL001 [error] [*] cannot multiply (2, 3) by (4, 5)\n"
         "src/train.py:12:9: SL002 [warning] shapes (3,) and (4,) do not broadcast\n"
     )
     assert text_report.render([], SOURCES, False, quiet=True, files_checked=5) == ""

@@ -1,4 +1,4 @@
-"""Reporters: turn diagnostics into text for people or JSON for programs.
+"""Reporters: turn diagnostics into text for people, or JSON, SARIF, GitHub annotations for programs.
 
 Every reporter module has ``render(diagnostics, sources, color, **options) -> str``.
 ``sources`` maps a path to the file's lines (``lines[n - 1]`` is line ``n``), or is a callable
@@ -13,20 +13,20 @@ from ..diagnostics import Diagnostic
 
 Sources = Union[Mapping[str, Sequence[str]], Callable[[str], Optional[Sequence[str]]]]
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "concise", "json", "json-lines", "github", "sarif")
+
+_MODULES = {"text": "text", "concise": "concise", "json": "json", "json-lines": "jsonl", "github": "github",
+            "sarif": "sarif"}
 
 
 def get_renderer(fmt: str) -> Callable[..., str]:
-    """The ``render`` function of the reporter called ``fmt`` ("text" or "json")."""
-    if fmt == "text":
-        from . import text
+    """The ``render`` function of the reporter called ``fmt`` (one of FORMATS)."""
+    module = _MODULES.get(fmt)
+    if module is None:
+        raise ValueError(f"unknown output format: {fmt!r}")
+    import importlib
 
-        return text.render
-    if fmt == "json":
-        from . import json
-
-        return json.render
-    raise ValueError(f"unknown output format: {fmt!r}")
+    return importlib.import_module(f"{__name__}.{module}").render
 
 
 def counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:

@@ -11,6 +11,8 @@ One block per finding, blocks separated by a blank line, then a summary::
     Found 1 error, 0 warnings in 1 file.
 
 With ``quiet=True`` only the first line of each finding is printed, and no summary.
+A finding that ``--fix`` can fix is marked ``[*]`` after its severity, and the summary says
+how many there are.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from . import Sources, counts
 TAB_SIZE = 4
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "note": "cyan"}
+FIXABLE = "[*]"  # marks a finding that --fix can fix, as ruff does
 
 
 def _plural(n: int, word: str) -> str:
@@ -102,10 +105,17 @@ def header(d: Diagnostic, style: Optional[_Style] = None) -> str:
     """The first line of a finding: ``path:line:col: CODE [severity] message``."""
     style = style or _Style(False)
     color = _SEVERITY_COLOR.get(d.severity)
+    mark = f" {style(FIXABLE, fg='green', bold=True)}" if d.fix is not None else ""
     return (
         f"{style(f'{d.path}:{d.line}:{d.column}:', bold=True)} "
-        f"{style(d.code, fg=color, bold=True)} {style(f'[{d.severity}]', fg=color)} {d.message}"
+        f"{style(d.code, fg=color, bold=True)} {style(f'[{d.severity}]', fg=color)}{mark} {d.message}"
     )
+
+
+def fixable_line(diagnostics: Sequence[Diagnostic]) -> str:
+    """``[*] 2 fixable with the --fix option.``, or "" when nothing is fixable."""
+    n = sum(1 for d in diagnostics if d.fix is not None)
+    return f"{FIXABLE} {n} fixable with the --fix option." if n else ""
 
 
 def summary(diagnostics: Sequence[Diagnostic], files_checked: Optional[int] = None) -> str:
@@ -127,6 +137,7 @@ def render(
     *,
     quiet: bool = False,
     files_checked: Optional[int] = None,
+    **_options: object,
 ) -> str:
     """Render findings for a terminal.  The result ends with a newline unless it is empty."""
     ordered = sorted(diagnostics, key=lambda d: d.sort_key())
@@ -144,5 +155,7 @@ def render(
         if d.suggestion:
             lines += _labelled("help", d.suggestion, style, "green")
         blocks.append("\n".join(lines))
-    blocks.append(style(summary(ordered, files_checked), bold=True))
+    closing = style(summary(ordered, files_checked), bold=True)
+    fixable = fixable_line(ordered)
+    blocks.append(closing + ("\n" + fixable if fixable else ""))
     return "\n\n".join(blocks) + "\n"

@@ -33,6 +33,10 @@ class Context:
         text = " ".join(self.module.code_for_node(node).split())
         return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 3] + "..."
 
+    def source(self, node) -> str:
+        """The exact source of a node, for fixes (``code`` shortens it for messages)."""
+        return self.module.code_for_node(node).strip()
+
     def positions(self):
         if self._positions is None:
             wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)

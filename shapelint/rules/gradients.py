@@ -145,7 +145,10 @@ def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, 
         shapes = [gshape]
     found = rearrangements(operands, shapes, ctx.code, lambda s: same_shape(s, pval.shape, distinct), distinct)
     help_ = "; or ".join(f"{t} has shape {fmt_shape(s)}, the shape of {pkey}" for t, s in found) or None
-    fix = (gnode, found[0][0]) if len(found) == 1 else None
+    fix = None
+    if len(found) == 1:
+        exact = rearrangements(operands, shapes, ctx.source, lambda s: same_shape(s, pval.shape, distinct), distinct)
+        fix = (gnode, exact[0][0]) if len(exact) == 1 else None
     label = None if update or ctx.code(gnode) == gname else f"{gname} = {ctx.code(gnode)}"
     notes = [ctx.describe(gnode, label=label), ctx.describe(None, pval, label=pkey)]
     p = fmt_shape(pval.shape)

@@ -31,7 +31,10 @@ def check(event, ctx) -> None:
     found = rearrangements(operands, shapes, ctx.code, lambda s: True, ctx.settings.distinct_symbols)
     help_ = "; or ".join(f"{text} has shape {fmt_shape(s)}" for text, s in found) or None
     # fixable only when one rearrangement works and nothing else depends on the old shape
-    fix = (event.node, found[0][0]) if len(found) == 1 and len(operands) == 2 else None
+    fix = None
+    if len(found) == 1 and len(operands) == 2:
+        exact = rearrangements(operands, shapes, ctx.source, lambda s: True, ctx.settings.distinct_symbols)
+        fix = (event.node, exact[0][0]) if len(exact) == 1 else None
     ctx.report(RULE, event.node, msg, notes, help_, fix=fix)
 
 
