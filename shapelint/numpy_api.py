@@ -16,7 +16,7 @@ from .shapes.dim import ONE
 from .shapes.errors import AxisError
 from .shapes.shape import SCALAR
 from .values import (
-    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Scalar, Tup, Value, dims_of, int_of, shape_of,
+    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Scalar, Tup, Value, dims_of, int_of, join, shape_of,
 )
 
 Handler = Callable[[Args], Value]
@@ -402,6 +402,309 @@ def clip(self_arg: bool) -> Handler:
     return h
 
 
+# --- joining, einsum, linear algebra and friends ----------------------------------
+
+def _str_of(v: Optional[Value]) -> Optional[str]:
+    """A string argument's text, where the interpreter knows it (a literal)."""
+    if isinstance(v, Obj) and v.kind.startswith("str:"):
+        return v.kind[4:]
+    for attr in ("value", "text"):
+        text = getattr(v, attr, None)
+        if isinstance(text, str):
+            return text
+    return None
+
+
+def _int_arg(a: Args, pos: Optional[int], name: str, default: object = 0) -> object:
+    """A literal int argument; ``default`` when absent, None for None, MISSING when not known."""
+    v = a.get(pos, name)
+    if v is None:
+        return default
+    if isinstance(v, NoneVal):
+        return None
+    i = int_of(v)
+    return MISSING if i is None else i
+
+
+def _flag(a: Args, pos: Optional[int], name: str, default: bool) -> object:
+    v = a.get(pos, name)
+    if v is None:
+        return default
+    return _bool_arg(a, pos, name)
+
+
+def _shapes_of_seq(v: Optional[Value]) -> Optional[list]:
+    """The shapes of a literal list/tuple of arrays; None when the sequence is not known."""
+    return [shape_of(it) for it in v.items] if isinstance(v, Tup) else None
+
+
+def concatenate(a: Args) -> Value:
+    shapes = _shapes_of_seq(a.get(0, "arrays"))
+    axis = _int_arg(a, 1, "axis")
+    if a.star or shapes is None or axis is MISSING:
+        return _arr(None)
+    return _arr(ops.concatenate(shapes, axis, a.distinct))  # type: ignore[arg-type]
+
+
+def stack(a: Args) -> Value:
+    shapes = _shapes_of_seq(a.get(0, "arrays"))
+    axis = _int_arg(a, 1, "axis")
+    if a.star or shapes is None or not isinstance(axis, int):
+        return _arr(None)
+    return _arr(ops.stack(shapes, axis, a.distinct))
+
+
+def joiner(fn) -> Handler:
+    """vstack / hstack / column_stack / dstack: one sequence of arrays."""
+    def h(a: Args) -> Value:
+        shapes = _shapes_of_seq(a.get(0, "tup"))
+        if a.star or shapes is None:
+            return _arr(None)
+        return _arr(fn(shapes, distinct=a.distinct))
+    return h
+
+
+def einsum(a: Args) -> Value:
+    """np.einsum(subscripts, *operands).  The interleaved form (operand, sublist, ...) is not read."""
+    if a.star or not a.args:
+        return _arr(None)
+    first, operands = a.args[0], a.args[1:]
+    sub = _str_of(first)
+    if sub is None:
+        if not isinstance(first, (Array, Int, Scalar, Tup)):
+            # a string the interpreter does not evaluate: SL011 reads the literal from the source
+            a.note("einsum-literal", shapes=tuple(shape_of(v) for v in operands), values=tuple(operands))
+        return _arr(None)
+    return _arr(ops.einsum(sub, [shape_of(v) for v in operands], a.distinct))
+
+
+def _linalg1(fn) -> Handler:
+    """np.linalg functions of one stack of matrices: ``fn(shape, distinct)``."""
+    def h(a: Args) -> Value:
+        return _arr(fn(a.shape(0, "a"), a.distinct))
+    return h
+
+
+def _arrays(shapes) -> Tup:
+    return Tup(tuple(_arr(s) for s in shapes))
+
+
+def eig(func: str) -> Handler:
+    def h(a: Args) -> Value:
+        return _arrays(ops.eig(a.shape(0, "a"), a.distinct, func))
+    return h
+
+
+def slogdet(a: Args) -> Value:
+    return _arrays(ops.slogdet(a.shape(0, "a"), a.distinct))
+
+
+def svd(a: Args) -> Value:
+    x = a.shape(0, "a")
+    full = _flag(a, 1, "full_matrices", True)
+    uv = _flag(a, 2, "compute_uv", True)
+    herm = _flag(a, 3, "hermitian", False)
+    if uv is MISSING:
+        ops.svd(x, False, False, herm is True, a.distinct)  # the checks, whatever it returns
+        return UNKNOWN
+    if not uv:
+        return _arr(ops.svd(x, True, False, herm is True, a.distinct))
+    if full is MISSING:
+        one = _arrays(ops.svd(x, True, True, herm is True, a.distinct))
+        other = _arrays(ops.svd(x, False, True, herm is True, a.distinct))
+        return join(one, other)  # the dims both choices agree on
+    return _arrays(ops.svd(x, bool(full), True, herm is True, a.distinct))
+
+
+def qr(a: Args) -> Value:
+    x = a.shape(0, "a")
+    v = a.get(1, "mode")
+    mode = "reduced" if v is None else _str_of(v)
+    if mode is None:
+        return UNKNOWN  # an array or a pair, by a mode not known
+    out = ops.qr(x, mode, a.distinct)
+    return _arrays(out) if isinstance(out, tuple) else _arr(out)
+
+
+def solve(a: Args) -> Value:
+    return _arr(ops.solve(a.shape(0, "a"), a.shape(1, "b"), a.distinct))
+
+
+def lstsq(a: Args) -> Value:
+    x, residuals, _, sv = ops.lstsq(a.shape(0, "a"), a.shape(1, "b"), a.distinct)
+    return Tup((_arr(x), _arr(residuals), Int(None), _arr(sv)))
+
+
+def _ord_arg(v: Optional[Value]) -> object:
+    if v is None or isinstance(v, NoneVal):
+        return None
+    if isinstance(v, Int):
+        return v.dim.value if v.dim is not None and v.dim.value is not None else ops.ANY_ORD
+    if isinstance(v, Scalar) and v.value is not None:
+        return v.value
+    text = _str_of(v)
+    return text if text is not None else ops.ANY_ORD
+
+
+def norm(a: Args) -> Value:
+    axis = _axis_arg(a, 2)
+    keep = _bool_arg(a, 3, "keepdims")
+    if a.star or axis is MISSING or keep is MISSING:
+        return _arr(None)
+    return _arr(ops.norm(a.shape(0, "x"), _ord_arg(a.get(1, "ord")), axis, bool(keep)))
+
+
+def _axes_pair(v: Optional[Value]) -> object:
+    """tensordot's axes: an int, or a pair of ints / sequences of ints; MISSING when not known."""
+    if v is None:
+        return 2
+    if isinstance(v, Int):
+        return MISSING if int_of(v) is None else int_of(v)
+    if isinstance(v, Tup) and len(v.items) == 2:
+        out = []
+        for it in v.items:
+            if isinstance(it, Int) and int_of(it) is not None:
+                out.append(int_of(it))
+            elif isinstance(it, Tup) and all(int_of(x) is not None for x in it.items):
+                out.append(tuple(int_of(x) for x in it.items))
+            else:
+                return MISSING
+        return tuple(out)
+    return MISSING
+
+
+def tensordot(a: Args) -> Value:
+    axes = _axes_pair(a.get(2, "axes"))
+    if a.star or axes is MISSING:
+        return _arr(None)
+    return _arr(ops.tensordot(a.shape(0, "a"), a.shape(1, "b"), axes, a.distinct))
+
+
+def kron(a: Args) -> Value:
+    return _arr(ops.kron(a.shape(0, "a"), a.shape(1, "b")))
+
+
+def diagonal_like(fn, self_arg: bool = False) -> Handler:
+    """trace / diagonal, function or method: (a, offset=0, axis1=0, axis2=1)."""
+    def h(a: Args) -> Value:
+        x = a.shape(None if self_arg else 0, "self" if self_arg else "a")
+        off = 0 if self_arg else 1
+        offset = _int_arg(a, off, "offset")
+        ax1, ax2 = _int_arg(a, off + 1, "axis1"), _int_arg(a, off + 2, "axis2", 1)
+        if a.star or not isinstance(ax1, int) or not isinstance(ax2, int):
+            return _arr(None)
+        if fn is ops.trace:
+            return _arr(ops.trace(x, 0, ax1, ax2))
+        return _arr(ops.diagonal(x, offset if isinstance(offset, int) else None, ax1, ax2, a.distinct))
+    return h
+
+
+def diag(a: Args) -> Value:
+    k = _int_arg(a, 1, "k")
+    return _arr(ops.diag(a.shape(0, "v"), k if isinstance(k, int) else None, a.distinct))
+
+
+def tri_part(a: Args) -> Value:
+    return _arr(ops.tri_part(a.shape(0, "m")))
+
+
+def tile(a: Args) -> Value:
+    reps = dims_of(a.get(1, "reps"))
+    if reps is None:
+        return _arr(None)
+    return _arr(ops.tile(a.shape(0, "A"), reps))
+
+
+def _counts(v: Optional[Value]) -> object:
+    """repeat's counts: a dim, a tuple of dims, or None (not known)."""
+    if isinstance(v, Int):
+        return v.dim
+    if isinstance(v, Tup) and all(isinstance(it, Int) for it in v.items):
+        return tuple(it.dim for it in v.items)  # type: ignore[union-attr]
+    return None
+
+
+def repeat(self_arg: bool = False) -> Handler:
+    def h(a: Args) -> Value:
+        off = 0 if self_arg else 1
+        axis = _int_arg(a, off + 1, "axis", None)
+        if a.star or axis is MISSING:
+            return _arr(None)
+        x = a.shape(None if self_arg else 0, "self" if self_arg else "a")
+        return _arr(ops.repeat(x, _counts(a.get(off, "repeats")), axis))  # type: ignore[arg-type]
+    return h
+
+
+def _widths(v: Optional[Value]) -> object:
+    if isinstance(v, Int):
+        return v.dim
+    if isinstance(v, Tup):
+        return tuple(_widths(it) for it in v.items)
+    return None
+
+
+def pad(a: Args) -> Value:
+    v = a.get(1, "pad_width")
+    if a.star or not isinstance(v, (Int, Tup)):
+        return _arr(None)
+    return _arr(ops.pad(a.shape(0, "array"), _widths(v)))
+
+
+def take(self_arg: bool = False) -> Handler:
+    def h(a: Args) -> Value:
+        off = 0 if self_arg else 1
+        axis = _int_arg(a, off + 1, "axis", None)
+        v = a.get(off, "indices")
+        if a.star or axis is MISSING or v is None:
+            return _arr(None)
+        if isinstance(v, Tup):
+            dims = _nested(v)
+            indices = Shape(tuple(dims)) if dims is not None else None
+        else:
+            indices = shape_of(v)
+        # mode="wrap" / "clip" take any index: only numpy's default mode checks bounds
+        index = int_of(v) if isinstance(v, Int) and not a.has(None, "mode") else None
+        x = a.shape(None if self_arg else 0, "self" if self_arg else "a")
+        return _arr(ops.take(x, indices, axis, index))  # type: ignore[arg-type]
+    return h
+
+
+def flip(a: Args) -> Value:
+    axis = _axis_arg(a, 1)
+    if axis is MISSING:
+        return _arr(None)
+    return _arr(ops.flip(a.shape(0, "m"), axis))
+
+
+def roll(a: Args) -> Value:
+    axis = _axis_arg(a, 2)
+    shift = a.get(1, "shift")
+    if axis is MISSING:
+        return _arr(None)
+    shifts = len(shift.items) if isinstance(shift, Tup) else None
+    return _arr(ops.roll(a.shape(0, "a"), shifts, axis))
+
+
+def atleast(n: int) -> Handler:
+    def h(a: Args) -> Value:
+        if a.star or a.kwargs.keys() - {"self"}:
+            return UNKNOWN
+        out = [_arr(ops.atleast_nd(shape_of(v), n)) for v in a.args]
+        return out[0] if len(out) == 1 else Tup(tuple(out))
+    return h
+
+
+def broadcast_to(a: Args) -> Value:
+    target = _shape_arg(a.get(1, "shape"))
+    return _arr(ops.broadcast_to(a.shape(0, "array"), target, a.distinct))
+
+
+def cross(a: Args) -> Value:
+    if a.star or a.kwargs.keys() & {"axisa", "axisb", "axisc", "axis"} or len(a.args) > 2:
+        return _arr(None)
+    return _arr(ops.cross(a.shape(0, "a"), a.shape(1, "b"), a.distinct))
+
+
 # --- the table ----------------------------------------------------------------
 
 UNARY = """exp exp2 expm1 log log2 log10 log1p sqrt cbrt square abs absolute fabs sign negative positive
@@ -450,6 +753,29 @@ FUNCTIONS.update({name: elementwise("x1", "x2") for name in BINARY})
 FUNCTIONS.update({name: reduction() for name in REDUCTIONS})
 FUNCTIONS.update({name: reduction(tuple_ok=False) for name in ARG_REDUCTIONS})
 FUNCTIONS["average"] = reduction()
+FUNCTIONS.update({
+    # joining
+    "concatenate": concatenate, "stack": stack, "vstack": joiner(ops.vstack),
+    "row_stack": joiner(lambda shapes, distinct: ops.vstack(shapes, distinct, "row_stack")),
+    "hstack": joiner(ops.hstack), "column_stack": joiner(ops.column_stack), "dstack": joiner(ops.dstack),
+    "einsum": einsum,
+    # linear algebra
+    "linalg.inv": _linalg1(lambda s, d: ops.inv(s, d, "inv")),
+    "linalg.pinv": _linalg1(lambda s, d: ops.pinv(s)),
+    "linalg.det": _linalg1(ops.det), "linalg.slogdet": slogdet,
+    "linalg.eig": eig("eig"), "linalg.eigh": eig("eigh"),
+    "linalg.eigvals": _linalg1(lambda s, d: ops.eigvals(s, d, "eigvals")),
+    "linalg.eigvalsh": _linalg1(lambda s, d: ops.eigvals(s, d, "eigvalsh")),
+    "linalg.cholesky": _linalg1(lambda s, d: ops.inv(s, d, "cholesky")),
+    "linalg.matrix_power": _linalg1(lambda s, d: ops.inv(s, d, "matrix_power")),
+    "linalg.svd": svd, "linalg.qr": qr, "linalg.solve": solve, "linalg.lstsq": lstsq, "linalg.norm": norm,
+    # more products, diagonals, repetition
+    "tensordot": tensordot, "kron": kron, "cross": cross,
+    "trace": diagonal_like(ops.trace), "diagonal": diagonal_like(ops.diagonal), "diag": diag,
+    "triu": tri_part, "tril": tri_part,
+    "tile": tile, "repeat": repeat(), "pad": pad, "take": take(), "flip": flip, "roll": roll,
+    "atleast_1d": atleast(1), "atleast_2d": atleast(2), "atleast_3d": atleast(3), "broadcast_to": broadcast_to,
+})
 
 GENERATOR_METHODS: dict[str, Handler] = {
     "normal": sized(2), "uniform": sized(2), "standard_normal": sized(0), "random": sized(0),
@@ -467,6 +793,10 @@ METHODS: dict[str, Handler] = {
 }
 METHODS.update({name: reduction(self_arg=True) for name in REDUCTIONS if name not in ("median", "nanmedian")})
 METHODS.update({name: reduction(tuple_ok=False, self_arg=True) for name in ("argmax", "argmin")})
+METHODS.update({
+    "repeat": repeat(True), "take": take(True), "diagonal": diagonal_like(ops.diagonal, True),
+    "trace": diagonal_like(ops.trace, True),
+})
 
 ATTRIBUTES: dict[str, Handler] = {"T": attr_T, "real": same_as(None, "self"), "imag": same_as(None, "self")}
 

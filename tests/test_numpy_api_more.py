@@ -1,0 +1,112 @@
+"""The numpy table's handlers for joining, einsum, np.linalg and friends, read through Args as the
+interpreter calls them (the shape rules themselves are checked against numpy in
+test_shapes_oracle_more)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shapelint import numpy_api
+from shapelint.shapes import Dim, Shape
+from shapelint.shapes.errors import ConcatError, EinsumError, MatmulError, ShapeError
+from shapelint.values import NONE, UNKNOWN, Args, Array, Int, Obj, Scalar, Tup
+
+n, d, k = Dim.sym("n"), Dim.sym("d"), Dim.sym("k")
+
+
+def call(name: str, *args, **kwargs):
+    return numpy_api.FUNCTIONS[name](Args(list(args), kwargs))
+
+
+def arr(*dims) -> Array:
+    return Array(Shape.of(*dims))
+
+
+def lit(v: int) -> Int:
+    return Int(Dim.lit(v))
+
+
+def seq(*items, is_list: bool = True) -> Tup:
+    return Tup(tuple(items), is_list)
+
+
+def shapes(v) -> list:
+    return [it.shape for it in v.items]
+
+
+def test_joining_reads_the_sequence_and_axis():
+    assert call("concatenate", seq(arr(n, d), arr(k, d))).shape == Shape((n + k, d))
+    assert call("concatenate", seq(arr(n, d), arr(n, k)), axis=lit(1)).shape == Shape((n, d + k))
+    assert call("concatenate", seq(arr(2, 3), arr(4)), axis=NONE).shape == Shape.of(10)
+    assert call("concatenate", seq(arr(n, d), arr(n, k)), axis=Int(None)).shape is None  # axis not known
+    assert call("concatenate", UNKNOWN).shape is None  # a sequence not known
+    assert call("stack", seq(arr(n), arr(n)), lit(1)).shape == Shape((n, Dim.lit(2)))
+    assert call("column_stack", seq(arr(n), arr(n, d))).shape == Shape((n, d + 1))
+    assert call("hstack", seq(arr(3), Scalar())).shape == Shape.of(4)
+    with pytest.raises(ConcatError):
+        call("vstack", seq(arr(n, d), arr(n, k)))
+
+
+def test_einsum_reads_a_string_value():
+    # string literals are not values yet; when they are, the handler reads them
+    sub = Obj("str:ij,jk->ik")
+    assert call("einsum", sub, arr(n, d), arr(d, k)).shape == Shape((n, k))
+    with pytest.raises(EinsumError):
+        call("einsum", Obj("str:ij,jk->ik"), arr(n, d), arr(k, d))
+
+
+def test_einsum_leaves_a_note_for_an_unread_literal():
+    a = Args([UNKNOWN, arr(n, d), arr(d, k)], {})
+    assert numpy_api.FUNCTIONS["einsum"](a).shape is None
+    assert [kind for kind, _ in a.notes] == ["einsum-literal"]
+    # the interleaved form: no note, no shape
+    b = Args([arr(n, d), seq(lit(0), lit(1))], {})
+    assert numpy_api.FUNCTIONS["einsum"](b).shape is None and not b.notes
+
+
+def test_linalg_tuples():
+    u, s, vh = call("linalg.svd", arr(5, 3)).items
+    assert (u.shape, s.shape, vh.shape) == (Shape.of(5, 5), Shape.of(3), Shape.of(3, 3))
+    # full_matrices not known: only the dims both choices agree on
+    u, s, vh = call("linalg.svd", arr(5, 3), full_matrices=Int(None)).items
+    assert (u.shape, s.shape, vh.shape) == (Shape.of(5, None), Shape.of(3), Shape.of(3, 3))
+    assert call("linalg.svd", arr(5, 3), compute_uv=lit(0)).shape == Shape.of(3)
+    assert shapes(call("linalg.qr", arr(5, 3))) == [Shape.of(5, 3), Shape.of(3, 3)]
+    assert call("linalg.qr", arr(5, 3), UNKNOWN) is UNKNOWN  # mode not read
+    assert shapes(call("linalg.eigh", arr(n, n))) == [Shape((n,)), Shape((n, n))]
+    x, res, rank, sv = call("linalg.lstsq", arr(n, d), arr(n)).items
+    assert (x.shape, res.shape, sv.shape) == (Shape((d,)), Shape((None,)), Shape((None,)))
+    assert isinstance(rank, Int)
+
+
+def test_solve_mismatch_is_a_matmul_error():
+    with pytest.raises(MatmulError):
+        call("linalg.solve", arr(n, n), arr(d))
+    with pytest.raises(ShapeError):  # not square: refused (apply turns it into an unknown shape)
+        call("linalg.inv", arr(n, d))
+
+
+def test_norm_ord_values():
+    assert call("linalg.norm", arr(2, 3, 4)).shape == Shape(())
+    assert call("linalg.norm", arr(2, 3, 4), UNKNOWN).shape == Shape(())  # ord="fro" is not read
+    assert call("linalg.norm", arr(2, 3, 4), NONE, lit(1)).shape == Shape.of(2, 4)
+    with pytest.raises(ShapeError):  # a matrix norm of a 3-D array
+        call("linalg.norm", arr(2, 3, 4), lit(2))
+    assert call("linalg.norm", arr(n, d), axis=lit(1), keepdims=lit(1)).shape == Shape((n, Dim.lit(1)))
+
+
+def test_methods_and_friends():
+    assert numpy_api.METHODS["repeat"](Args([lit(2)], {"self": arr(n, d), "axis": lit(0)})).shape == Shape(
+        (2 * n, d))
+    assert numpy_api.METHODS["take"](Args([lit(0)], {"self": arr(n, d), "axis": lit(1)})).shape == Shape((n,))
+    assert numpy_api.METHODS["diagonal"](Args([], {"self": arr(n, n)})).shape == Shape((n,))
+    assert numpy_api.METHODS["trace"](Args([], {"self": arr(n, n)})).shape == Shape(())
+    assert call("take", arr(n, d), seq(lit(0), lit(2)), axis=lit(0)).shape == Shape((Dim.lit(2), d))
+    assert call("pad", arr(n, d), seq(seq(lit(0), lit(0)), seq(lit(1), lit(2)))).shape == Shape((n, d + 3))
+    assert call("pad", arr(n, d), UNKNOWN).shape is None
+    assert call("tile", arr(n), seq(lit(2), lit(1))).shape == Shape((Dim.lit(2), n))
+    assert call("broadcast_to", arr(d), seq(Int(n), Int(d))).shape == Shape((n, d))
+    assert shapes(call("atleast_2d", arr(n), Scalar())) == [Shape((Dim.lit(1), n)), Shape.of(1, 1)]
+    assert call("tensordot", arr(n, d), arr(d, k), axes=lit(1)).shape == Shape((n, k))
+    assert call("tensordot", arr(n, d), arr(d, k), axes=UNKNOWN).shape is None
+    assert call("cross", arr(5, 3), arr(3), axisa=lit(0)).shape is None  # axes other than the last: not read
