@@ -81,12 +81,9 @@ def check_file(path: str, settings: Settings, project=None) -> list[Diagnostic]:
     return check_source(path, source, settings, project)
 
 
-def check_paths(files: Iterable[str], settings: Settings) -> list[Diagnostic]:
-    if sys.getrecursionlimit() < RECURSION_LIMIT:
-        sys.setrecursionlimit(RECURSION_LIMIT)
-    files = list(files)
-    project = Project(files)
-    out: list[Diagnostic] = []
-    for path in files:
-        out.extend(check_file(path, settings, project))
-    return sorted(out, key=Diagnostic.sort_key)
+def check_paths(files: Iterable[str], settings: Settings, **options) -> list[Diagnostic]:
+    """Every finding in ``files``, sorted: pre-filter, cache, process pool, time limits and crash
+    isolation are in shapelint.runner (``options``: jobs, timeout, cache_dir, use_prefilter, stats)."""
+    from .runner import check_paths as run
+
+    return run(files, settings, **options)

@@ -13,9 +13,10 @@ import io
 import os
 import re
 import tokenize
-from typing import Iterable
+from typing import Iterable, Optional
 
-__all__ = ["SourceError", "discover", "read_source", "split_lines", "SKIP_DIRS"]
+__all__ = ["SourceError", "discover", "read_source", "decode_source", "split_lines", "SKIP_DIRS", "prefilter",
+           "relevant_tree", "PREFILTER_WORDS"]
 
 # Directory names never entered while walking a directory given on the command line.
 SKIP_DIRS = ("__pycache__", "node_modules", "build", "dist")
@@ -106,7 +107,11 @@ def read_source(path: str) -> str:
             data = fh.read()
     except OSError as err:
         raise SourceError(_describe_os_error(path, err)) from None
+    return decode_source(path, data)
 
+
+def decode_source(path: str, data: bytes) -> str:
+    """``read_source`` for bytes already read: decode them as Python would (PEP 263)."""
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as err:
@@ -150,3 +155,59 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+# --- the pre-filter: which files need parsing at all -------------------------------------------
+#
+# libcst parsing is the expensive step, so files that cannot produce a finding are not parsed.
+# A finding needs a value whose shape is known, and shapes only come from: numpy (``numpy``,
+# ``jax.numpy``), ``.shape`` (``n, d = X.shape``), shape annotations (jaxtyping dtype wrappers,
+# ``Annotated``, ``X[ndarray, "n d"]``, nptyping ``Shape[...]``, ``ndarray[tuple[...]]``),
+# docstrings and comments that say ``shape (...)``, and ``reveal_shape``.  Every one of them needs
+# one of the words below in the text, so a file without them is skipped.  The one finding that
+# needs no shape at all is a matrix product of two scalars (``2 @ 3``, ``n @ m`` with ``n: int``),
+# and a string annotation can spell a word with escapes (``"\x46loat[...]"``): files with an ``@``
+# or such an escape are settled on Python's own syntax tree (``relevant_tree``), which is cheap.
+# tests/test_engine.py keeps this list in step with the interpreter's vocabulary.
+
+PREFILTER_WORDS = (
+    # array types and annotation forms (sources/annotations.py: DTYPES, ARRAY_TYPES, Annotated)
+    "Annotated", "ndarray", "NDArray", "Array", "ArrayLike", "Tensor",
+    "Float", "Float16", "Float32", "Float64", "BFloat16", "Int", "Int8", "Int16", "Int32", "Int64",
+    "UInt", "UInt8", "UInt16", "UInt32", "UInt64", "Integer", "Bool", "Num", "Shaped", "Complex",
+    "Complex64", "Complex128", "Inexact", "Real", "Key", "Float8e4m3fn", "Float8e5m2",
+)
+
+# "numpy" and "shape" in any case match anywhere (jax.numpy, reveal_shape, X.shape, "of shape (n,)");
+# the other words only as whole words.
+_RELEVANT = re.compile(
+    r"numpy|(?i:shape)|\b(?:" + "|".join(sorted(map(re.escape, PREFILTER_WORDS), key=len, reverse=True)) + r")\b"
+)
+# A backslash escape that can spell a letter inside a string literal: \x46, \u0046, \N{...}, \106.
+_LETTER_ESCAPE = re.compile(r"\\(?:[xuUN]|[0-7])")
+
+
+def prefilter(text: str) -> Optional[bool]:
+    """Whether a file's text needs parsing: True yes, False no, None: decide on ``relevant_tree``.
+
+    Conservative: True whenever a word that a shape can come from occurs anywhere, even in a
+    comment or an unrelated string.
+    """
+    if _RELEVANT.search(text):
+        return True
+    if "@" in text or _LETTER_ESCAPE.search(text):
+        return None
+    return False
+
+
+def relevant_tree(tree) -> bool:
+    """For ``prefilter`` None: an ``ast`` tree with a matrix product (``@``, ``@=``), or a string
+    constant (after escapes) that holds one of the words, needs the full check."""
+    import ast
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.MatMult):
+            return True
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _RELEVANT.search(node.value):
+            return True
+    return False

@@ -1,0 +1,194 @@
+"""What the checked files import from each other, found without parsing.
+
+``scan_imports`` reads import statements from the text with a regular expression; a
+``ModuleIndex`` resolves them against the files being checked; from that graph come
+``reaching`` (which files a file depends on, directly or not) and ``dependency_hashes`` (a hash
+of a file's bytes and those of everything it reaches).  The scan errs on the side of seeing
+imports that are not there (in strings, comments, aliases), never of missing one, so both the
+pre-filter and the cache stay sound.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from typing import Iterable, Optional, Sequence
+
+# --- the import scan -----------------------------------------------------------------------------
+
+# ``from X import names`` (names possibly in parentheses over several lines, or continued with
+# backslashes) and ``import a.b as c, d``.  Found anywhere, even after ``;`` or in a string: an
+# import too many only widens what invalidates the entry.
+_WS = r"(?:[ \t]|\\\r?\n)"  # a blank, or a backslash continuing the line
+_IMPORT = re.compile(
+    rf"\bfrom{_WS}*(\.+[\w.]*|[\w.]+){_WS}*import{_WS}*(\([^)]*\)|(?:[^\n\\;]|\\\r?\n)*)"
+    rf"|\bimport{_WS}+((?:[^\n\\;]|\\\r?\n)*)"
+)
+_IDENT = re.compile(r"[^\W\d]\w*")
+_DOTTED = re.compile(r"[^\W\d]\w*(?:[ \t]*\.[ \t]*[^\W\d]\w*)*")
+
+
+def scan_imports(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
+    """``(level, module, names)`` for each import statement: ``from ..a.b import c, d`` gives
+    ``(2, "a.b", ("c", "d"))``, ``import a.b`` gives ``(0, "a.b", ())``."""
+    out = []
+    for m in _IMPORT.finditer(text):
+        if m.group(1) is not None:
+            spec = m.group(1)
+            level = len(spec) - len(spec.lstrip("."))
+            module = spec[level:].strip(".")
+            out.append((level, module, tuple(_IDENT.findall(m.group(2)))))
+        else:
+            for dotted in _DOTTED.findall(m.group(3)):
+                name = re.sub(r"[ \t]", "", dotted)
+                if name != "as":
+                    out.append((0, name, ()))
+    return out
+
+
+class ModuleIndex:
+    """Which of the checked files an import can mean."""
+
+    MAX_SUFFIX = 8
+
+    def __init__(self, paths: Sequence[str]):
+        self.by_file: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for i, path in enumerate(paths):
+            full = os.path.abspath(path)
+            self.by_file.setdefault(full, i)
+            stem = full[:-3] if full.endswith(".py") else full
+            parts = [p for p in re.split(r"[\\/]", stem) if p]
+            if parts and parts[-1] == "__init__":
+                parts = parts[:-1]
+            # every dotted suffix: the file's name in its package, whatever the package root is
+            for k in range(1, min(len(parts), self.MAX_SUFFIX) + 1):
+                self.by_name.setdefault(".".join(parts[-k:]), []).append(i)
+
+    def _file(self, base: str, out: set[int]) -> None:
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            i = self.by_file.get(candidate)
+            if i is not None:
+                out.add(i)
+
+    def resolve(self, path: str, imports: Iterable[tuple[int, str, tuple[str, ...]]]) -> set[int]:
+        out: set[int] = set()
+        here = os.path.dirname(os.path.abspath(path))
+        for level, module, names in imports:
+            if level:
+                base = here
+                for _ in range(level - 1):
+                    base = os.path.dirname(base)
+                # the packages on the way run on import
+                self._file(base, out)
+                target = os.path.join(base, *module.split(".")) if module else base
+                if module:
+                    parts = module.split(".")
+                    for k in range(1, len(parts) + 1):
+                        self._file(os.path.join(base, *parts[:k]), out)
+                for name in names:
+                    self._file(os.path.join(target, name), out)
+            else:
+                parts = module.split(".")
+                for k in range(1, len(parts) + 1):
+                    out.update(self.by_name.get(".".join(parts[:k]), ()))
+                for name in names:
+                    out.update(self.by_name.get(module + "." + name, ()))
+        return out
+
+
+def _sccs(n: int, edges: list[set[int]]) -> list[list[int]]:
+    """Tarjan's strongly connected components, iteratively; each component comes after every
+    component it reaches (reverse topological order)."""
+    index = [0] * n
+    low = [0] * n
+    on_stack = [False] * n
+    seen = [False] * n
+    stack: list[int] = []
+    out: list[list[int]] = []
+    counter = 0
+    for root in range(n):
+        if seen[root]:
+            continue
+        work = [(root, iter(sorted(edges[root])))]
+        seen[root] = True
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack[root] = True
+        while work:
+            v, it = work[-1]
+            advanced = False
+            for w in it:
+                if not seen[w]:
+                    seen[w] = True
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on_stack[w] = True
+                    work.append((w, iter(sorted(edges[w]))))
+                    advanced = True
+                    break
+                if on_stack[w]:
+                    low[v] = min(low[v], index[w])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                u = work[-1][0]
+                low[u] = min(low[u], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on_stack[w] = False
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+    return out
+
+
+class ImportGraph:
+    """The checked files and what each imports among them."""
+
+    def __init__(self, paths: Sequence[str], imports: Sequence[list]):
+        index = ModuleIndex(paths)
+        n = len(paths)
+        self.paths = list(paths)
+        self.edges = [index.resolve(paths[i], imports[i]) - {i} for i in range(n)]
+        self.components = _sccs(n, self.edges)  # each after every component it reaches
+        self.component_of = [0] * n
+        for c, members in enumerate(self.components):
+            for v in members:
+                self.component_of[v] = c
+
+    def _successors(self, c: int) -> set[int]:
+        members = self.components[c]
+        return {self.component_of[w] for v in members for w in self.edges[v]} - {c}
+
+    def reaches_marked(self, marked: Sequence[bool]) -> list[bool]:
+        """For each file, whether another file that it imports, directly or not, is marked."""
+        below = [False] * len(self.components)  # a marked file in the component or below it
+        out = [False] * len(self.paths)
+        for c, members in enumerate(self.components):
+            from_below = any(below[s] for s in self._successors(c))
+            count = sum(1 for v in members if marked[v])
+            for v in members:
+                out[v] = from_below or count - (1 if marked[v] else 0) > 0
+            below[c] = from_below or count > 0
+        return out
+
+    def hashes(self, digests: Sequence[Optional[str]]) -> list[str]:
+        """For each file, a hash of its bytes and those of every file it reaches (a Merkle hash
+        over the components of the import graph, so cycles are fine)."""
+        comp_hash: list[str] = []
+        for c, members in enumerate(self.components):
+            h = hashlib.sha256()
+            for v in sorted(members, key=lambda v: self.paths[v]):
+                h.update(f"{self.paths[v]}\0{digests[v]}\n".encode("utf-8", "surrogateescape"))
+            for r in sorted(comp_hash[s] for s in self._successors(c)):
+                h.update(r.encode())
+            comp_hash.append(h.hexdigest())
+        return [comp_hash[self.component_of[i]] for i in range(len(self.paths))]

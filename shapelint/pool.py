@@ -1,0 +1,185 @@
+"""Checking files in worker processes (``-j N``), without ever losing a file's findings.
+
+The files go to a ``ProcessPoolExecutor`` in chunks (largest files first, so that the workers
+finish together).  Each worker initialises once (the Project of all checked files, the recursion
+limit; on Linux it is forked from a process that has already imported libcst and the rules) and
+checks its chunks with ``runner.check_one``, which turns exceptions and time-outs (SIGALRM) into
+findings.  What a worker cannot report itself is handled here:
+
+* **a hang the alarm cannot interrupt** (native code): every worker publishes the file it is on
+  and since when in shared memory; a file that runs ``HARD_GRACE`` seconds past the time limit
+  gets the time-out finding and its worker is killed;
+* **a crashed worker** (segfault, abort, killed by the system): the executor breaks and the
+  chunks in flight are lost.  The files that were being checked at that moment are suspects:
+  each is re-checked alone in a fresh one-worker pool, and one that breaks it again gets an SL999
+  finding.  Every other unfinished file is checked again in a new pool.
+
+Results are keyed by path, and the runner sorts the findings, so the output does not depend on
+which worker checked what.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Optional, Sequence
+
+from . import runner
+
+HARD_GRACE = 5.0  # seconds past --timeout before the watchdog kills a worker
+POLL = 0.25  # seconds between two looks of the watchdog
+CHUNKS_PER_WORKER = 4
+
+_worker: dict = {}
+
+
+def _context():
+    import multiprocessing
+
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")  # workers inherit the imports: no start-up cost
+    return multiprocessing.get_context()
+
+
+def _init(files, settings, timeout, slot_file, slot_start, slot_pid, counter) -> None:
+    if hasattr(signal, "SIGINT"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's business
+    with counter.get_lock():
+        slot = counter.value
+        counter.value += 1
+    slot_pid[slot] = os.getpid()
+    runner.prepare_process()
+    _worker.update(slot=slot, settings=settings, timeout=timeout, slot_file=slot_file,
+                   slot_start=slot_start, project_of=runner.ProjectHolder(files))
+
+
+def _work(chunk: list) -> list:
+    w = _worker
+    slot, slot_file, slot_start = w["slot"], w["slot_file"], w["slot_start"]
+    out = []
+    for index, path, mode in chunk:
+        slot_start[slot] = time.monotonic()  # before the index: the watchdog reads the index first
+        slot_file[slot] = index
+        out.append((path, runner.check_one(path, w["settings"], mode, w["timeout"], w["project_of"])))
+    slot_file[slot] = -1
+    return out
+
+
+def _chunks(paths: Sequence[str], sizes: dict, jobs: int) -> list[list[str]]:
+    ordered = sorted(paths, key=lambda p: (-sizes.get(p, 0), p))
+    total = sum(sizes.get(p, 0) for p in ordered)
+    target = max(total / (jobs * CHUNKS_PER_WORKER), 1)
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for p in ordered:
+        current.append(p)
+        size += sizes.get(p, 0)
+        if size >= target:
+            chunks.append(current)
+            current, size = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))
+    except (OSError, ValueError):
+        pass
+
+
+def _round(paths: list[str], modes: dict, sizes: dict, files: Sequence[str], settings, jobs: int,
+           timeout: Optional[float], results: dict, isolated: bool = False) -> Optional[set]:
+    """Check ``paths`` in one pool, adding to ``results``.  Returns the suspects of a crash (the
+    files in flight when the pool broke), or None if the pool could not even start."""
+    ctx = _context()
+    jobs = max(1, min(jobs, len(paths)))
+    slot_file = ctx.Array("i", [-1] * jobs, lock=False)
+    slot_start = ctx.Array("d", jobs, lock=False)
+    slot_pid = ctx.Array("i", jobs, lock=False)
+    counter = ctx.Value("i", 0)
+    index = {p: i for i, p in enumerate(paths)}
+    try:
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init,
+                                       initargs=(files, settings, timeout, slot_file, slot_start, slot_pid, counter))
+    except (OSError, ValueError, RuntimeError):
+        return None
+    broken = killed = False
+    suspects: set = set()
+    try:
+        futures = {}
+        try:
+            for chunk in _chunks(paths, sizes, jobs):
+                futures[executor.submit(_work, [(index[p], p, modes[p]) for p in chunk])] = chunk
+        except (OSError, RuntimeError, BrokenProcessPool):
+            broken = True
+        not_done = set(futures)
+        while not_done and not broken:
+            done, not_done = wait(not_done, timeout=POLL if timeout else None, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    for path, outcome in future.result():
+                        results[path] = outcome
+                except BrokenProcessPool:
+                    broken = True
+                except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                    suspects.update(p for p in futures[future] if p not in results)
+            if timeout and not broken:
+                now = time.monotonic()
+                for s in range(jobs):
+                    i = slot_file[s]
+                    if i >= 0 and now - slot_start[s] > timeout + HARD_GRACE and paths[i] not in results:
+                        path = paths[i]
+                        results[path] = runner.FileOutcome(
+                            runner.internal_finding(path, settings, runner.timeout_message(timeout)), None, False,
+                            failure="timeout")
+                        killed = True
+                        _kill(slot_pid[s])
+        if broken:
+            in_flight = {paths[i] for i in slot_file if 0 <= i < len(paths)}
+            if not killed:
+                suspects.update(in_flight)
+            if isolated and not killed:
+                for path in paths:
+                    if path not in results:
+                        results[path] = runner.FileOutcome(
+                            runner.internal_finding(path, settings, runner.CRASH_MESSAGE), None, False,
+                            failure="crash")
+                suspects = set()
+    except BaseException:  # Ctrl-C: the workers ignore SIGINT, so stop them here
+        for pid in list(slot_pid):
+            if pid > 0:
+                _kill(pid)
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    # a broken pool has already terminated its workers (they are not reaped yet, so their ids are
+    # still ours until this shutdown)
+    executor.shutdown(wait=True, cancel_futures=True)
+    return {p for p in suspects if p not in results}
+
+
+def run(todo: list[str], modes: dict, sizes: dict, files: Sequence[str], settings, jobs: int,
+        timeout: Optional[float]) -> dict:
+    """``path -> FileOutcome`` for every path in ``todo``."""
+    results: dict = {}
+    pending = list(todo)
+    while pending:
+        before = len(results)
+        suspects = _round(pending, modes, sizes, files, settings, jobs, timeout, results)
+        for path in sorted(suspects or ()):
+            if path not in results:
+                _round([path], modes, sizes, files, settings, 1, timeout, results, isolated=True)
+        pending = [p for p in pending if p not in results]
+        if pending and (suspects is None or len(results) == before):
+            # the pool cannot work here at all: check the rest in this process
+            project_of = runner.ProjectHolder(files)
+            for path in pending:
+                results[path] = runner.check_one(path, settings, modes[path], timeout, project_of)
+            break
+    return results

@@ -1,0 +1,389 @@
+"""Many files: pre-filter, cache, process pool, time limits, crash isolation.
+
+``check_paths`` is what ``shapelint check`` runs (``engine.check_paths`` is the same function).
+For each file it decides, from the text alone, how much work is needed:
+
+* **cached**: the cache has its findings under the same key (``shapelint.cache``);
+* **skip**: nothing in it, nor in the checked files it imports, can give a shape
+  (``files.prefilter``): it is only parsed with ``ast.parse`` (CPython's parser, about ten times
+  faster than libcst, parsing only) so that a syntax error is still reported;
+* **tree**: as skip, but it has an ``@`` or a string escape, so Python's syntax tree decides;
+* **full**: libcst parse, inference, rules, suppressions (``engine.check_source``).
+
+The files are checked one by one in this process (``jobs == 1``, or a small run), or in a pool of
+worker processes (``shapelint.pool``).  Either way each file is isolated: an exception, a time-out
+(``timeout`` seconds, enforced with ``SIGALRM`` where there is one, and by the pool's watchdog)
+or, in the pool, a crashed worker becomes an SL999 finding on that file and every other file's
+findings are kept.  The findings come back sorted on every field, so the output is the same,
+byte for byte, whatever the number of jobs and whether or not the cache was used.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import signal
+import sys
+import threading
+import traceback
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from .config import Settings
+from .diagnostics import Diagnostic
+from .files import SourceError, decode_source, prefilter, relevant_tree
+
+DEFAULT_TIMEOUT = 60.0  # seconds per file
+RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree walk is recursive
+POOL_MIN_BYTES = 48 * 1024  # less source than this is checked in-process: a pool would cost more
+
+FULL, TREE, SKIP, CLEAN = "full", "tree", "skip", "clean"
+
+
+@dataclass
+class FileOutcome:
+    diagnostics: list
+    digest: Optional[str] = None  # SHA-256 of the bytes that were checked
+    cacheable: bool = True  # False for results that depend on the run (time-out, crash, MemoryError)
+    parsed: bool = False  # libcst parsed it
+    failure: Optional[str] = None  # "timeout" or "crash": the run, not the file, decided the result
+
+
+@dataclass
+class RunStats:
+    """What a run did, for ``-v`` and the benchmarks."""
+
+    files: int = 0
+    cached: int = 0
+    skipped: int = 0  # not parsed by libcst (pre-filter)
+    parsed: int = 0
+    workers: int = 1
+    failures: list = field(default_factory=list)  # (path, what) for time-outs and crashes
+
+
+# --- one file ------------------------------------------------------------------------------------
+
+
+class FileTimeout(BaseException):
+    """Raised by the alarm in the file being checked (a BaseException: no ``except Exception``
+    in the analyser can swallow it)."""
+
+
+class _Deadline:
+    """``with _Deadline(seconds):`` raises FileTimeout in the block after that long, using SIGALRM
+    (POSIX, main thread only; elsewhere it does nothing and the pool's watchdog is the limit)."""
+
+    def __init__(self, seconds: Optional[float]):
+        self.seconds = seconds
+        self.armed = False
+        self.previous = None
+
+    def _fire(self, signum, frame) -> None:
+        if self.armed:
+            self.armed = False
+            raise FileTimeout()
+
+    def __enter__(self) -> "_Deadline":
+        if (self.seconds and self.seconds > 0 and hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread()):
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            self.armed = True
+            signal.setitimer(signal.ITIMER_REAL, self.seconds)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.previous is not None:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self.previous)
+            self.previous = None
+
+
+def _enabled(settings: Settings, path: str, code: str) -> bool:
+    enabled_for = getattr(settings, "enabled_for", None)
+    return enabled_for(path, code) if enabled_for is not None else settings.enabled(code)
+
+
+def internal_finding(path: str, settings: Settings, message: str, notes=()) -> list[Diagnostic]:
+    """An SL999 finding on line 1 of ``path`` (if SL999 is enabled there)."""
+    from .rules.meta import INTERNAL
+
+    if not _enabled(settings, path, INTERNAL.code):
+        return []
+    return [Diagnostic(path, 1, 1, 1, 2, INTERNAL.code, INTERNAL.name, INTERNAL.severity, message, tuple(notes))]
+
+
+def timeout_message(seconds: float) -> str:
+    return (f"shapelint gave up on this file after {seconds:g} s (--timeout); "
+            f"the other files were checked")
+
+
+CRASH_MESSAGE = "the shapelint process checking this file crashed; the other files were checked"
+
+
+def _quiet_ast_parse(text: str):
+    import ast
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like: not our business
+        return ast.parse(text)
+
+
+def _check_text(path: str, text: str, settings: Settings, mode: str, project_of) -> tuple[list, bool]:
+    """(findings, parsed by libcst) for one decoded file."""
+    if mode == CLEAN:
+        return [], False
+    if mode != FULL:
+        try:
+            tree = _quiet_ast_parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            tree = None  # not valid Python for CPython: libcst reports it as it always does
+        if tree is not None and (mode == SKIP or not relevant_tree(tree)):
+            return [], False
+    from . import engine
+
+    return engine.check_source(path, text, settings, project_of()), True
+
+
+def check_one(path: str, settings: Settings, mode: str = FULL, timeout: Optional[float] = None,
+              project_of=lambda: None) -> FileOutcome:
+    """Every finding for one file, whatever happens: never raises (but KeyboardInterrupt)."""
+    from .cache import digest
+
+    data_digest = None
+    try:
+        with _Deadline(timeout):
+            try:
+                with open(path, "rb") as fh:
+                    data = fh.read()
+                data_digest = digest(data)
+                text = decode_source(path, data)
+            except (OSError, SourceError):
+                from . import engine  # let the engine word the problem as it always does
+
+                return FileOutcome(engine.check_file(path, settings, project_of()), None, False)
+            found, parsed = _check_text(path, text, settings, mode, project_of)
+            return FileOutcome(found, data_digest, True, parsed)
+    except FileTimeout:
+        return FileOutcome(internal_finding(path, settings, timeout_message(timeout or 0)), data_digest, False,
+                           failure="timeout")
+    except (Exception, RecursionError, MemoryError) as exc:  # noqa: BLE001 - one file's failure is a finding
+        notes = [traceback.format_exc()] if settings.verbose else []
+        message = f"shapelint failed on this file: {type(exc).__name__}: {exc}"
+        return FileOutcome(internal_finding(path, settings, message, notes), data_digest, False)
+
+
+class ProjectHolder:
+    """The Project of all checked files (calls between them are followed), built on first use so
+    that a run whose files are all skipped never imports libcst."""
+
+    def __init__(self, files: Sequence[str]):
+        self.files = files
+        self.project = None
+
+    def __call__(self):
+        if self.project is None:
+            from .project import Project
+
+            self.project = Project(self.files)
+        return self.project
+
+
+GC_THRESHOLD = (100_000, 10, 100)
+
+
+def prepare_process():
+    """Once per process that checks files: the recursion limit, and a garbage collector that
+    neither rescans the long-lived objects (modules, tables: frozen) nor runs every 700
+    allocations while a tree of a hundred thousand nodes is built (parse trees have no cycles;
+    measured: 15-20% of the CPU time of a run).  Returns a function that puts the collector back."""
+    if sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+    def restore() -> None:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+    return restore
+
+
+# --- many files ------------------------------------------------------------------------------------
+
+
+def default_jobs() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except OSError:
+            pass
+    return max(1, os.cpu_count() or 1)
+
+
+def _scan(files: Sequence[str], want_digests: bool):
+    """Read every file once: its digest, what the pre-filter says, its imports, its size."""
+    from .cache import digest
+    from .deps import scan_imports
+
+    digests: list[Optional[str]] = []
+    own: list[Optional[bool]] = []
+    imports: list[list] = []
+    sizes: list[int] = []
+    undecided: dict[int, str] = {}  # index -> text, for modes_for
+    for i, path in enumerate(files):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError:
+            digests.append(None)
+            own.append(True)  # the full check reports what is wrong with it
+            imports.append([])
+            sizes.append(0)
+            continue
+        sizes.append(len(data))
+        digests.append(digest(data) if want_digests else None)
+        try:
+            text = decode_source(path, data)
+        except SourceError:
+            own.append(True)
+            imports.append([])
+            continue
+        own.append(prefilter(text))
+        if own[-1] is None:
+            undecided[i] = text
+        imports.append(scan_imports(text) if "import" in text else [])
+    return digests, own, imports, sizes, undecided
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _total_order(d: Diagnostic) -> tuple:
+    return (d.sort_key(), d.end_line, d.end_column, d.severity, d.name, d.notes, d.suggestion or "")
+
+
+def _tree_verdict(text: str) -> bool:
+    """For a file ``prefilter`` leaves undecided: whether it needs the full check."""
+    try:
+        tree = _quiet_ast_parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return True  # libcst reports it
+    return relevant_tree(tree)
+
+
+def modes_for(paths: Sequence[str], own: Sequence[Optional[bool]], graph,
+              undecided_texts: Optional[dict] = None) -> dict[str, str]:
+    """How much work each file needs.
+
+    FULL if it can give a shape itself (``prefilter`` True) or imports, directly or not, a checked
+    file that may (calls between files carry shapes across); else TREE (Python's syntax tree
+    decides, in the worker) or SKIP.  An undecided file that such a candidate for skipping imports
+    is settled here on its syntax tree (``undecided_texts``: index -> text), since the candidate's
+    fate depends on it; one found clean is CLEAN (nothing left to do).
+    """
+    own = list(own)
+    settled: set[int] = set()
+    if undecided_texts:
+        stack = [j for i, o in enumerate(own) if o is not True for j in graph.edges[i]]
+        seen: set[int] = set()
+        while stack:
+            j = stack.pop()
+            if j not in seen:
+                seen.add(j)
+                stack.extend(graph.edges[j])
+        for j in sorted(seen):
+            if own[j] is None and j in undecided_texts:
+                own[j] = _tree_verdict(undecided_texts[j])
+                settled.add(j)
+    reaches = graph.reaches_marked([o is not False for o in own])
+    modes = {}
+    for i, path in enumerate(paths):
+        if own[i] is True or reaches[i]:
+            modes[path] = FULL
+        elif i in settled:
+            modes[path] = CLEAN
+        else:
+            modes[path] = TREE if own[i] is None else SKIP
+    return modes
+
+
+def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, timeout: Optional[float] = None,
+                cache_dir: Optional[str] = None, use_prefilter: bool = True,
+                stats: Optional[RunStats] = None) -> list[Diagnostic]:
+    """Every finding in ``files``, sorted.
+
+    ``jobs``: worker processes (1: this process); ``timeout``: seconds per file (None: no limit);
+    ``cache_dir``: where to keep results between runs (None: no cache); ``use_prefilter``: skip
+    files that cannot have findings without parsing them with libcst.  ``stats`` (added to, so
+    one RunStats can count several calls) says what was done.
+    """
+    files = list(files)
+    stats = stats if stats is not None else RunStats()
+    stats.files += len(files)
+    unique = list(dict.fromkeys(files))
+    results: dict[str, list[Diagnostic]] = {}
+
+    cache = None
+    if cache_dir is not None:
+        from .cache import Cache
+
+        cache = Cache.open(cache_dir, settings)
+
+    modes = {path: FULL for path in unique}
+    if cache is None and not use_prefilter:
+        sizes = {path: _size(path) for path in unique}
+    else:
+        from .deps import ImportGraph
+
+        digests, own, imports, size_list, undecided = _scan(unique, cache is not None)
+        sizes = dict(zip(unique, size_list))
+        graph = ImportGraph(unique, imports)
+        if use_prefilter:
+            modes = modes_for(unique, own, graph, undecided)
+        if cache is not None:
+            cache.set_keys(unique, digests, graph.hashes(digests))
+            for path in unique:
+                hit = cache.get(path)
+                if hit is not None:
+                    results[path] = hit
+            stats.cached += len(results)
+
+    todo = [path for path in unique if path not in results]
+    outcomes: dict[str, FileOutcome] = {}
+    if todo:
+        restore_gc = prepare_process()
+        try:
+            todo_bytes = sum(sizes.get(p, 0) for p in todo)
+            workers = min(jobs, len(todo))
+            if workers > 1 and todo_bytes >= POOL_MIN_BYTES:
+                from . import pool
+
+                if any(modes[p] == FULL for p in todo):
+                    from . import engine  # noqa: F401 - imported once here, inherited by forked workers
+                outcomes = pool.run(todo, modes, sizes, unique, settings, workers, timeout)
+                stats.workers = max(stats.workers, workers)
+            else:
+                project_of = ProjectHolder(unique)
+                for path in todo:
+                    outcomes[path] = check_one(path, settings, modes[path], timeout, project_of)
+        finally:
+            restore_gc()
+
+    for path, outcome in outcomes.items():
+        results[path] = outcome.diagnostics
+        stats.parsed += outcome.parsed
+        stats.skipped += not outcome.parsed
+        if outcome.failure is not None:
+            stats.failures.append((path, outcome.failure))
+        if cache is not None and outcome.cacheable and outcome.digest is not None \
+                and outcome.digest == cache.content_digest(path):
+            cache.put(path, outcome.diagnostics)
+    out = [d for path in files for d in results[path]]
+    return sorted(out, key=_total_order)
