@@ -36,6 +36,7 @@ class Array(Value):
     shape: MaybeShape
     origin: Optional[Origin] = field(default=None, compare=False)
     expanded: bool = field(default=False, compare=False)  # made by x[:, None], reshape(-1, 1)... on purpose
+    boolean: bool = field(default=False, compare=False)  # a comparison's result: indexes as a mask
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,11 @@ class Int(Value):
     """A Python int, known as a dim (literal or symbolic) or unknown (None)."""
 
     dim: MaybeDim
+
+
+@dataclass(frozen=True)
+class Bool(Int):
+    """True / False: ints in arithmetic, masks in indexing."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +178,6 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 
 
 __all__ = [
-    "Origin", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
+    "Origin", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
     "shape_of", "dims_of", "int_of", "join", "Args", "array", "Shape",
 ]

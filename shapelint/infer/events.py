@@ -16,6 +16,10 @@ KINDS = {
     "reshape": "operand (node), error (ReshapeError)",
     "contract": "what, declared, actual, mismatch, value (node), name, function",
     "reveal": "arg (node), vval",
+    "concat": "operand (node), error (ConcatError)",
+    "einsum": "error (EinsumError)",
+    "einsum-literal": "shapes, values: an einsum whose subscripts the rule reads from the source",
+    "bad-annotation": "message, function",
     "internal": "exc, traceback",
 }
 

@@ -12,7 +12,7 @@ from ..shapes.dim import floordiv
 from ..shapes.errors import BroadcastError, IndexError_, MatmulError
 from ..shapes.shape import SCALAR, Shape
 from ..values import (
-    NONE, UNKNOWN, Args, Array, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike,
+    NONE, UNKNOWN, Args, Array, Bool, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike,
     join, shape_of,
 )
 
@@ -79,7 +79,7 @@ class ExpressionsMixin:
         else:
             value = method(self, node)
         if isinstance(value, Array) and value.origin is None:
-            value = Array(value.shape, Origin("expr", node), value.expanded)
+            value = Array(value.shape, Origin("expr", node), value.expanded, value.boolean)
         self.values[id(node)] = value
         return value
 
@@ -96,9 +96,9 @@ class ExpressionsMixin:
     def e_Name(self, node: cst.Name) -> Value:
         name = node.value
         if name == "True":
-            return Int(Dim.lit(1))
+            return Bool(Dim.lit(1))
         if name == "False":
-            return Int(Dim.lit(0))
+            return Bool(Dim.lit(0))
         if name == "None":
             return NONE
         return self.lookup(name)
@@ -221,7 +221,9 @@ class ExpressionsMixin:
             if isinstance(s, cst.Index):
                 v = self.eval(s.value)
                 index_values.append(v)
-                if isinstance(v, Int) and v.dim is not None:
+                if isinstance(v, Bool) or (isinstance(v, Array) and v.boolean):
+                    items.append(ops.ARRAY)  # X[True], X[s > 0]: a boolean mask, not an int
+                elif isinstance(v, Int) and v.dim is not None:
                     items.append(v.dim)
                 elif isinstance(v, (NoneVal,)) or (isinstance(v, Obj) and v.kind == "newaxis"):
                     items.append(ops.NEWAXIS)
@@ -282,7 +284,7 @@ class ExpressionsMixin:
         if isinstance(v, Int) and isinstance(node.operator, cst.Minus):
             return Int(None if v.dim is None else -v.dim)
         if isinstance(v, Array):
-            return Array(v.shape, v.origin, v.expanded)
+            return Array(v.shape, v.origin, v.expanded, v.boolean)
         return v if isinstance(v, (Int, Scalar)) else UNKNOWN
 
     def e_BinaryOperation(self, node: cst.BinaryOperation) -> Value:
@@ -299,7 +301,11 @@ class ExpressionsMixin:
             return Scalar()
         if isinstance(left, Array) or isinstance(right, Array):
             if is_arraylike(left) and is_arraylike(right):
-                return self.elementwise(node, [(node.left, left), (node.right, right)], type(op).__name__)
+                out = self.elementwise(node, [(node.left, left), (node.right, right)], type(op).__name__)
+                if isinstance(op, (cst.BitAnd, cst.BitOr, cst.BitXor)) and isinstance(out, Array) and any(
+                        isinstance(v, Array) and v.boolean for v in (left, right)):
+                    return Array(out.shape, out.origin, out.expanded, boolean=True)  # mask & mask
+                return out
         return UNKNOWN
 
     def e_Comparison(self, node: cst.Comparison) -> Value:
@@ -309,7 +315,8 @@ class ExpressionsMixin:
             return UNKNOWN
         right = values[0]
         if (isinstance(left, Array) or isinstance(right, Array)) and is_arraylike(left) and is_arraylike(right):
-            return self.elementwise(node, [(node.left, left), (node.comparisons[0].comparator, right)], "compare")
+            out = self.elementwise(node, [(node.left, left), (node.comparisons[0].comparator, right)], "compare")
+            return Array(out.shape, out.origin, out.expanded, boolean=True) if isinstance(out, Array) else out
         return UNKNOWN
 
     def e_BooleanOperation(self, node: cst.BooleanOperation) -> Value:
@@ -351,9 +358,17 @@ class ExpressionsMixin:
     e_SetComp = e_DictComp = e_GeneratorExp = e_ListComp
 
     def e_SimpleString(self, node) -> Value:
-        return UNKNOWN
+        """A string literal's text (einsum subscripts, modes); bytes and f-strings are unknown."""
+        try:
+            value = node.evaluated_value
+        except Exception:  # noqa: BLE001 - an odd literal is just unknown
+            return UNKNOWN
+        return Obj("str:" + value) if isinstance(value, str) else UNKNOWN
 
-    e_ConcatenatedString = e_FormattedString = e_SimpleString
+    e_ConcatenatedString = e_SimpleString
+
+    def e_FormattedString(self, node) -> Value:
+        return UNKNOWN
 
 
 from .scope_info import Instance  # noqa: E402  (cycle: scope_info imports values only)
