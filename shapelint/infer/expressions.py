@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from .. import numpy_api
+from .walk import iter_children
 from ..shapes import Dim, ops
 from ..shapes.dim import floordiv
 from ..shapes.errors import BroadcastError, IndexError_, MatmulError
@@ -85,7 +86,7 @@ class ExpressionsMixin:
 
     def eval_children(self, node: cst.CSTNode) -> None:
         """Evaluate sub-expressions of a construct we do not model, for their findings."""
-        for child in node.children:
+        for child in iter_children(node):
             if isinstance(child, cst.BaseExpression):
                 self.eval(child)
             elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,

@@ -16,6 +16,7 @@ from .events import Event
 from .expressions import ExpressionsMixin
 from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
 from .statements import StatementsMixin
+from .walk import iter_children
 
 
 MAX_IMPORT_DEPTH = 4  # modules loaded to follow one chain of calls between files
@@ -174,11 +175,13 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         info.body_env = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
         self.env = saved
         methods = sorted(info.methods.values(), key=lambda m: m.name != "__init__")
-        # first round, silent: what each method stores on self
+        # first round, silent: what each method stores on self (methods that store nothing are skipped)
         self.silent += 1
         self.collecting = True
         try:
             for m in methods:
+                if not _stores_on_self(m.node):
+                    continue
                 info.attrs = _joined(info)
                 self.analyse_function(m, None, {})
         finally:
@@ -238,6 +241,34 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         if isinstance(default, cst.Integer):
             return Int(Dim.sym(p.name, opaque=True))
         return UNKNOWN
+
+
+def _stores_on_self(node: cst.FunctionDef) -> bool:
+    """Does the method assign ``self.x`` (or ``self.x[...]``) anywhere?  A plain walk, no visitor."""
+    stack = list(iter_children(node.body))
+    while stack:
+        n = stack.pop()
+        targets = ()
+        if isinstance(n, cst.AssignTarget):
+            targets = (n.target,)
+        elif isinstance(n, (cst.AugAssign, cst.AnnAssign)):
+            targets = (n.target,)
+        for t in targets:
+            todo = [t]
+            while todo:
+                x = todo.pop()
+                if isinstance(x, (cst.Tuple, cst.List)):
+                    todo.extend(e.value for e in x.elements)
+                elif isinstance(x, cst.Subscript):
+                    todo.append(x.value)
+                elif isinstance(x, cst.Attribute):
+                    if isinstance(x.value, cst.Name) and x.value.value == "self":
+                        return True
+                    todo.append(x.value)
+        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "append":
+            return True  # self.xs.append(...) fills a container on self
+        stack.extend(iter_children(n))
+    return False
 
 
 def _joined(info: ClassInfo) -> dict:

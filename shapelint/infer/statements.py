@@ -16,6 +16,7 @@ from ..values import (
 )
 from ..shapes import Shape
 from .expressions import int_arith, key_of
+from .walk import iter_children
 
 SHAPE_COMMENT = re.compile(r"^#\s*shape\s*:\s*\(([^()]*)\)")
 MAX_LOOP_NESTING = 3
@@ -525,52 +526,38 @@ def _symbols(shape) -> set[str]:
     return out
 
 
-class _Targets(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.found: list = []
-
-    def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
-        self._add(node.target)
-
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.found.append(node.target)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self.found.append(node.target)
-
-    def visit_For(self, node: cst.For) -> None:
-        self._add(node.target)
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.found.append(node.target)
-
-    def visit_AsName(self, node: cst.AsName) -> None:
-        self._add(node.name)
-
-    def visit_MatchAs(self, node) -> None:
-        if node.name is not None:
-            self.found.append(node.name)
-
-    def visit_Del(self, node: cst.Del) -> None:
-        self._add(node.target)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> Optional[bool]:
-        self.found.append(node.name)
-        return False
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> Optional[bool]:
-        self.found.append(node.name)
-        return False
-
-    def _add(self, t) -> None:
-        if isinstance(t, (cst.Tuple, cst.List)):
-            for e in t.elements:
-                self._add(e.value)
-        else:
-            self.found.append(t)
+def _unpack_targets(t, out: list) -> None:
+    if isinstance(t, (cst.Tuple, cst.List)):
+        for e in t.elements:
+            _unpack_targets(e.value, out)
+    elif isinstance(t, cst.StarredElement):
+        _unpack_targets(t.value, out)
+    else:
+        out.append(t)
 
 
 def _assigned_targets(node: cst.CSTNode) -> list:
-    v = _Targets()
-    node.visit(v)
-    return v.found
+    """Every target a construct assigns, nested functions and classes by name only.
+
+    A walk over the node fields: libcst's ``visit`` and ``children`` rebuild every node they pass."""
+    out: list = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.AssignTarget):
+            _unpack_targets(n.target, out)
+        elif isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr)):
+            out.append(n.target)
+        elif isinstance(n, (cst.For, cst.CompFor)):
+            _unpack_targets(n.target, out)
+        elif isinstance(n, cst.AsName):
+            _unpack_targets(n.name, out)
+        elif isinstance(n, cst.MatchAs) and n.name is not None:
+            out.append(n.name)
+        elif isinstance(n, cst.Del):
+            _unpack_targets(n.target, out)
+        elif isinstance(n, (cst.FunctionDef, cst.ClassDef)) and n is not node:
+            out.append(n.name)
+            continue
+        stack.extend(iter_children(n))
+    return out
