@@ -18,7 +18,12 @@ MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
 
 
 def _signature(v: Value) -> str:
-    return repr(v.shape) if isinstance(v, Array) else type(v).__name__ + (repr(v.dim) if isinstance(v, Int) else "")
+    """What a call's result may depend on: shapes, ints, tuples of them (origins left out)."""
+    if isinstance(v, Array):
+        return "A" + repr(v.shape)
+    if isinstance(v, Tup):
+        return "T(" + ",".join(_signature(x) for x in v.items) + ")"
+    return repr(v)
 
 
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",

@@ -17,7 +17,8 @@ from .rearrange import chain, rearrangements, same_shape
 
 # name of a gradient -> name of its parameter (tried in order; the parameter must exist)
 PATTERNS = [
-    re.compile(r"^d[A-Za-z0-9]*_d(?P<p>\w+)$"),  # dL_dW, dloss_dw0, dL2_dw0
+    # dL_dW, dloss_dw0, dL2_dw0: the derivative of a scalar objective (df_dy of a vector f is a Jacobian)
+    re.compile(r"^d(?:[LlEeJ]\d*|loss\w*|Loss\w*|err\w*|error\w*|cost\w*|obj\w*)_d(?P<p>\w+)$"),
     re.compile(r"^grad_(?P<p>\w+)$"),
     re.compile(r"^(?P<p>\w+)_grad$"),
     re.compile(r"^d_(?P<p>\w+)$"),
@@ -246,7 +247,8 @@ SHAPE = Rule(
     ## What it does
     Finds gradients whose shape cannot be their parameter's. `G` is taken as the gradient of a
     parameter `P` (whose shape is known) when it is named `dP`, `d_P`, `grad_P`, `P_grad` or
-    `dX_dP` (`dL_dW`, `dloss_dw0`), `self.dP` for `self.P`; when it is subtracted from `P` in an
+    `dX_dP` with X a scalar objective (`dL_dW`, `dloss_dw0`, `dE_dw1`; `df_dy` of a vector `f` is
+    a Jacobian, not a gradient), `self.dP` for `self.P`; when it is subtracted from `P` in an
     update (`P -= lr * G`, `P = P - lr * G`); and every term accumulated with `dP += term`.
     Through containers, `grads["W"]` (or `gradients`, `dparams`) belongs to `params["W"]` (or
     `parameters`, `weights`), with or without `self.`.
