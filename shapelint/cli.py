@@ -263,6 +263,8 @@ def _fix_stage(diagnostics: list, settings_of: dict, mode: Optional[str], errors
               help="Apply the exclude patterns to files named on the command line too (for pre-commit).")
 @click.option("--respect-gitignore/--no-respect-gitignore", default=None,
               help="Skip files that git ignores (.gitignore, .git/info/exclude).  [default: respect]")
+@click.option("--trust-docstrings/--no-trust-docstrings", default=None,
+              help="Read docstring shapes as contracts whose differently named sizes differ (off: hints only).")
 @click.option("--distinct-symbols/--no-distinct-symbols", default=None,
               help="Assume that differently named dimensions (n, d) have different sizes.  [default: distinct]")
 @click.option("--gradient-pattern", multiple=True, metavar="REGEX", callback=_gradient_patterns,
@@ -308,6 +310,7 @@ def check(
     force_exclude: Optional[bool] = None,
     respect_gitignore: Optional[bool] = None,
     distinct_symbols: Optional[bool] = None,
+    trust_docstrings: Optional[bool] = None,
     gradient_pattern: tuple[str, ...] = (),
     fix: bool = False,
     diff: bool = False,
@@ -343,6 +346,7 @@ def check(
         per_file_ignores=per_file_ignores or None, extend_per_file_ignores=extend_per_file_ignores,
         exclude=exclude or None, extend_exclude=extend_exclude, force_exclude=force_exclude,
         respect_gitignore=respect_gitignore, gradient_patterns=gradient_pattern, distinct_symbols=distinct_symbols,
+        trust_docstrings=trust_docstrings,
     )
     try:
         planned = plan_files(paths or (".",), files, overrides, [r.code for r in all_rules],
@@ -376,7 +380,9 @@ def check(
             if verbose:
                 click.echo(f"shapelint: {run_stats.cached} files from the cache, {run_stats.skipped} without a "
                            f"finding possible (not parsed), {run_stats.parsed} parsed, in "
-                           f"{run_stats.workers} process{'es' if run_stats.workers > 1 else ''}", err=True)
+                           f"{run_stats.workers} process{'es' if run_stats.workers > 1 else ''}"
+                           + (f" (CPU seconds per worker: {', '.join(f'{c:.2f}' for c in run_stats.worker_cpu)})"
+                              if run_stats.worker_cpu else ""), err=True)
             diagnostics.sort(key=lambda d: d.sort_key())
     except SourceError as err:
         _error(str(err))
@@ -516,6 +522,11 @@ def rule_command(code: str) -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Entry point of the ``shapelint`` console script and ``python -m shapelint``."""
+    # A file name that is not valid UTF-8 (b"caf\xe9.py" on Linux) reaches the report as a lone
+    # surrogate, which a strict UTF-8 stdout refuses: the whole report was lost to a traceback.
+    # Write such names back as the bytes they are, as ls and grep do.
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
     cli.main(args=list(argv) if argv is not None else None, prog_name="shapelint")
 
 

@@ -27,6 +27,7 @@ class Settings:
     select: tuple[str, ...] = ()  # codes or prefixes; empty = all
     ignore: tuple[str, ...] = ()
     distinct_symbols: bool = True  # two different declared symbols are different sizes
+    trust_docstrings: bool = False  # docstring shapes as contracts, with distinct names (opt in)
     verbose: bool = False  # SL999 carries the traceback
     extend_select: tuple[str, ...] = ()  # codes or prefixes enabled on top of a non-empty select
     # (root directory, glob, codes or prefixes): never report these codes in the matching files
@@ -161,6 +162,7 @@ KEYS = {
     "respect-gitignore": "bool",
     "gradient-patterns": "regexes",
     "distinct-symbols": "bool",
+    "trust-docstrings": "bool",
 }
 
 
@@ -189,6 +191,7 @@ class Options:
     respect_gitignore: Optional[bool] = None
     gradient_patterns: tuple[str, ...] = ()
     distinct_symbols: Optional[bool] = None
+    trust_docstrings: Optional[bool] = None
 
 
 def _toml_type(value: Any) -> str:
@@ -462,6 +465,7 @@ def combine(file: Optional[Options], cli: Options, verbose: bool = False) -> Con
         select=tuple(dict.fromkeys(select)),
         ignore=tuple(dict.fromkeys(ignore)),
         distinct_symbols=pick("distinct_symbols", True),
+        trust_docstrings=pick("trust_docstrings", False),
         verbose=verbose,
         extend_select=tuple(dict.fromkeys(extend)),
         per_file_ignores=tuple((os.path.abspath(r), g, c) for r, g, c in pfi),

@@ -231,7 +231,7 @@ class CallsMixin:
                 continue
             mm = match(declared, v.shape, b, (n, p.name), self.distinct)
             # a docstring binds symbols for the return; only annotations are contracts
-            if mm is not None and p.declared.source != "docstring":
+            if mm is not None and p.declared.contract:
                 self.emit("contract", n, what="argument", declared=declared, actual=v.shape, mismatch=mm,
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
         given = {p.name: v for p, v, _ in pairs}

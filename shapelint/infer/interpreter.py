@@ -29,6 +29,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.module = module
         self.sink = sink
         self.settings = settings
+        self.trust_docstrings = getattr(settings, "trust_docstrings", False)
         self.project = project  # the other checked files, for calls between them
         self.module_name = module_name
         self.distinct = settings.distinct_symbols
@@ -145,7 +146,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for p in _all_params(node.params):
             if p.default is not None:
                 self.eval(p.default)
-        info = function_info(node, None)
+        info = function_info(node, None, self.trust_docstrings)
         self.env[node.name.value] = FuncRef(info)
         closure = self.env if self.env is not self.globals else None
         outer = dict(self.outer)
@@ -159,7 +160,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         info = ClassInfo(node.name.value, node)
         for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else []:
             if isinstance(stmt, cst.FunctionDef):
-                info.methods[stmt.name.value] = function_info(stmt, info)
+                info.methods[stmt.name.value] = function_info(stmt, info, self.trust_docstrings)
         self.env[node.name.value] = ClassRef(info)
         self.deferred.append((lambda: self.analyse_class(info), info.name))
         return False

@@ -97,7 +97,7 @@ class Instance(Value):
     info: ClassInfo
 
 
-def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo]) -> FuncInfo:
+def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstrings: bool = False) -> FuncInfo:
     ps = node.params
     params: list[Param] = []
     for kind, group in (("pos", list(ps.posonly_params) + list(ps.params)), ("kwonly", ps.kwonly_params)):
@@ -116,24 +116,26 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo]) -> FuncInfo:
         info.errors.append((node.returns, ret.error))
     doc = node.get_docstring(clean=False)
     if doc and "shape" in doc:
-        _read_docstring(info, doc)
+        _read_docstring(info, doc, trust_docstrings)
     return info
 
 
-def _read_docstring(info: FuncInfo, doc: str) -> None:
+def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
     """Shapes the docstring documents, for parameters and returns the annotations leave open."""
     body = info.node.body
     first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
     info.doc_node = first
-    shapes = parse_docstring(doc)
+    shapes = parse_docstring(doc, opaque=not trust)
     for p in info.params:
         if p.declared.shape is None and not p.declared.is_int and p.name in shapes.params:
             p.declared = Declared(shapes.params[p.name], source="docstring")
+            p.declared.contract = trust
         elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.scalars:
             p.declared = Declared(is_scalar=True, source="docstring")
     if info.ret.shape is None and not info.ret.is_int and shapes.returns:
         if len(shapes.returns) == 1 and shapes.returns[0] is not None:
             info.ret = Declared(shapes.returns[0], source="docstring")
+            info.ret.contract = trust
         elif len(shapes.returns) > 1:
             info.ret_items = shapes.returns
     for message in shapes.errors:

@@ -325,7 +325,7 @@ class StatementsMixin:
         if self.return_values is not None:
             self.return_values.append(value)
         info = self.func
-        if info is None or info.ret.shape is None or not isinstance(value, Array) or info.ret.source == "docstring":
+        if info is None or info.ret.shape is None or not isinstance(value, Array) or not info.ret.contract:
             return
         b = Bindings(_symbols(info.ret.shape) - self.fixed_symbols)
         mm = match(info.ret.shape, value.shape, b, (node.value, None), self.distinct)

@@ -12,6 +12,7 @@ from typing import Optional
 from ..shapes import Dim, MaybeDim, Shape
 
 MAX_DIM_STRING = 1000  # longer shape strings are not read (pathological input)
+MAX_DIM = 10**18  # larger sizes are not read: no array has that many elements
 
 
 class DimStringError(ValueError):
@@ -35,13 +36,23 @@ def _expr_dim(node: ast.AST) -> Dim:
     raise DimStringError(f"cannot read dimension expression {ast.unparse(node)!r}")
 
 
+def _checked(dim: Dim, tok: str) -> Dim:
+    """A literal size that no array can have (negative, astronomically large) is an error, not a shape."""
+    v = dim.value
+    if v is not None and v < 0:
+        raise DimStringError(f"dimension {tok!r} is negative ({v})")
+    if v is not None and v >= MAX_DIM:
+        raise DimStringError(f"dimension {tok[:20]}{'...' if len(tok) > 20 else ''} is too large")
+    return dim
+
+
 def parse_dim_token(tok: str) -> MaybeDim:
     tok = tok.strip()
     if tok.startswith("#") or tok.startswith("?"):
         return None  # may broadcast (#) or vary (?): never a proof
     if tok == "_":
         return None
-    if tok.isdigit():
+    if tok.isdecimal():  # not isdigit: int() refuses "²", which isdigit() accepts
         if len(tok) > 18:
             raise DimStringError(f"dimension {tok[:20]}... is too large")
         return Dim.lit(int(tok))
@@ -51,9 +62,9 @@ def parse_dim_token(tok: str) -> MaybeDim:
         return parse_dim_token(tok.split("=", 1)[1])
     try:
         node = ast.parse(tok, mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, ValueError, MemoryError, RecursionError):  # pathological text: not a shape
         raise DimStringError(f"cannot read dimension {tok!r}") from None
-    return _expr_dim(node)
+    return _checked(_expr_dim(node), tok)
 
 
 def parse_dim_string(text: str) -> Optional[Shape]:
@@ -81,7 +92,7 @@ def shape_from_literal(items: list) -> Shape:
     dims: list[MaybeDim] = []
     for it in items:
         if isinstance(it, int):
-            dims.append(Dim.lit(it))
+            dims.append(_checked(Dim.lit(it), str(it)))
         elif isinstance(it, str):
             dims.append(parse_dim_token(it))
         else:

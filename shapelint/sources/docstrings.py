@@ -54,13 +54,13 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True) ->
     found = SHAPE_RE.findall(text)
     if len(found) != 1:
         return None
-    rest = text[text.index(found[0]) + len(found[0]):]
+    rest = re.sub(r"\bor\s+None\b", "", text[text.index(found[0]) + len(found[0]):])  # "(n, d) or None": still (n, d)
     if re.search(r"\bor\b", rest.split(".")[0]) or "or (" in text:
         return None  # "(n,) or (n, k)": either, so neither for sure
     inner = found[0].strip()
     if not inner:
         return Shape(())
-    tokens = [t.strip().strip("`") for t in inner.split(",")]  # numpy writes (`M`, `K`)
+    tokens = [t.strip().strip("`").replace("\\", "") for t in inner.split(",")]  # (`M`, `K`); reST "\*"
     if tokens and tokens[-1] == "":
         tokens = tokens[:-1]
     if any(t in ("...", "…") or t.startswith("*") for t in tokens):
@@ -99,7 +99,7 @@ def _blocks(lines: list[str], start: int, indent: int) -> list[str]:
     return out
 
 
-def parse(doc: str) -> DocShapes:
+def parse(doc: str, opaque: bool = True) -> DocShapes:
     result = DocShapes()
     if not doc or "shape" not in doc:
         return result
@@ -119,7 +119,8 @@ def parse(doc: str) -> DocShapes:
         if google_style and section in ("Returns", "Yields") and line.strip():
             if k > 0 and GOOGLE_SECTION.match(lines[k - 1]):  # the first line: "type: description"
                 indent = len(line) - len(line.lstrip())
-                result.returns.append(read_shape(" ".join([line] + _blocks(lines, k + 1, indent)), result.errors))
+                result.returns.append(read_shape(" ".join([line] + _blocks(lines, k + 1, indent)), result.errors,
+                                                 opaque))
             continue
         if UNDERLINE.match(line):
             continue
@@ -127,7 +128,7 @@ def parse(doc: str) -> DocShapes:
         if course:
             indent = len(line) - len(line.lstrip())
             text = " ".join([course.group("desc")] + _blocks(lines, k + 1, indent))
-            shape = read_shape(text, result.errors)
+            shape = read_shape(text, result.errors, opaque)
             in_returns = section in ("Returns", "Yields") or _after_returns_line(lines, k)
             if in_returns:
                 result.returns.append(shape)
@@ -138,7 +139,7 @@ def parse(doc: str) -> DocShapes:
         if google and section in ("Parameters", "Returns", None):
             indent = len(line) - len(line.lstrip())
             text = " ".join([google.group("type"), google.group("desc")] + _blocks(lines, k + 1, indent))
-            shape = read_shape(text, result.errors)
+            shape = read_shape(text, result.errors, opaque)
             if shape is not None and section != "Returns":
                 result.params.setdefault(google.group("name").lstrip("*"), shape)
             continue
@@ -152,7 +153,7 @@ def parse(doc: str) -> DocShapes:
             if indent > _section_indent(lines, k):
                 continue  # a continuation line that happens to contain a colon
             type_text = entry.group("type")
-            shape = read_shape(type_text, result.errors)
+            shape = read_shape(type_text, result.errors, opaque)
             if section in ("Returns", "Yields"):
                 result.returns.append(shape)
             elif shape is not None and "names" in entry.groupdict():
