@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import sys
 import traceback
+import warnings
 from typing import Iterable
 
 import libcst as cst
 
 from .config import Settings
 from .diagnostics import Diagnostic
-from .files import SourceError, read_source
+from .files import SourceError, read_source, split_lines
 from .infer import Interpreter
 from .project import Project
 from .rules import HANDLERS
@@ -21,6 +23,92 @@ from .rules.meta import INTERNAL, SYNTAX
 from .rules.suppression import apply as apply_suppressions
 
 RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree walk is recursive
+# Expressions nested deeper than this are not handed to libcst: its native parser overflows its stack
+# (a segmentation fault that kills the whole run) a few thousand levels down, and is quadratic long
+# before.  Python itself refuses most such code; 1,500 leaves room for the 1,000 levels any real code
+# (generated code included) is far below.
+MAX_NESTING = 1_500
+_LINE_START = re.compile(r"\r\n|\r|\n")
+
+
+def _deepest(tree: ast.AST, source: str, limit: int) -> tuple[int, int]:
+    """(depth, line) of the most deeply nested expression when deeper than ``limit``, else (0, 0).
+
+    Each level of nesting takes at least one character of source, so only statements longer than
+    ``limit`` characters are walked: on ordinary code this costs next to nothing.  Depth counts the
+    way libcst nests: ``a and b and c`` is flat in ``ast`` but two levels in libcst."""
+    if len(source) <= limit:
+        return 0, 0
+    starts = [0] + [m.end() for m in _LINE_START.finditer(source)]
+
+    def size(node: ast.AST) -> int:
+        try:  # an upper bound in characters (offsets are in UTF-8 bytes)
+            first = min([node, *getattr(node, "decorator_list", ())], key=lambda n: n.lineno)
+            return (starts[node.end_lineno - 1] + node.end_col_offset
+                    - starts[first.lineno - 1] - first.col_offset)
+        except (AttributeError, TypeError, IndexError):
+            return limit + 1  # no position: look inside
+
+    big: list[ast.AST] = []
+    containers: list[ast.AST] = [tree]  # long compound statements and position-less nodes
+    while containers:
+        for child in ast.iter_child_nodes(containers.pop()):
+            if size(child) <= limit:
+                continue  # too short to nest that deep, whatever it holds
+            compound = isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)) and (
+                hasattr(child, "body") or hasattr(child, "cases"))
+            if compound or getattr(child, "end_lineno", None) is None:
+                containers.append(child)
+            else:
+                big.append(child)
+    best, line = 0, 0
+    for root in big:
+        todo = [(root, 0)]
+        while todo:
+            node, depth = todo.pop()
+            if depth > best:
+                best, line = depth, getattr(node, "lineno", None) or getattr(root, "lineno", 1)
+            step = len(node.values) - 1 if isinstance(node, ast.BoolOp) else 1
+            todo.extend((child, depth + step) for child in ast.iter_child_nodes(node))
+    return (best, line) if best > limit else (0, 0)
+
+
+def _quiet_parse(source: str) -> ast.AST:
+    """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python >= 3.12 prints for the code."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source)
+
+
+def _refused(path: str, source: str) -> "Diagnostic | None":
+    """A finding for text that must not reach libcst, or None.
+
+    CPython's parser runs first (parsing only: about 6% of a check).  libcst accepts some files
+    Python refuses (NUL bytes, brackets nested more than 200 deep) and crashes the process or takes
+    minutes on nesting a few thousand deep.  Other syntax errors are left to libcst, as before: it
+    may read syntax newer than the Python shapelint runs on."""
+    nul = source.find("\x00")
+    if nul >= 0:
+        before = split_lines(source[: nul + 1])
+        return _file_finding(path, SYNTAX, "the file contains a NUL byte (\\x00), which Python does not allow "
+                             "in source code", len(before), len(before[-1]))
+    try:
+        tree = _quiet_parse(source)
+    except SyntaxError as err:
+        msg = str(err.msg)
+        # too deep, or an int literal of more than 4,300 digits (Python >= 3.10.7 refuses it; libcst does not)
+        if any(w in msg for w in ("too many", "too complex", "too deeply", "stack overflow", "Exceeds the limit")):
+            return _file_finding(path, SYNTAX, f"invalid syntax: {msg}", err.lineno or 1, max(err.offset or 1, 1))
+        return None
+    except (RecursionError, MemoryError):
+        return _file_finding(path, SYNTAX, "Python cannot parse this file: an expression is nested too deeply")
+    except (ValueError, OverflowError):
+        return None
+    depth, line = _deepest(tree, source, MAX_NESTING)
+    if depth:
+        return _file_finding(path, INTERNAL, f"not checked: an expression is nested {depth} levels deep; shapelint "
+                             f"reads up to {MAX_NESTING:,} levels", line)
+    return None
 
 
 def _file_finding(path: str, rule, message: str, line: int = 1, column: int = 1, notes=()) -> Diagnostic:
@@ -31,13 +119,17 @@ def _file_finding(path: str, rule, message: str, line: int = 1, column: int = 1,
 def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagnostic:
     """libcst says little about where and why; CPython's parser (parsing only) says more."""
     try:
-        ast.parse(source)
+        _quiet_parse(source)
     except SyntaxError as err:
         if err.lineno:
             text = err.msg if err.msg.startswith("invalid syntax") else f"invalid syntax: {err.msg}"
             return _file_finding(path, SYNTAX, text, err.lineno, max(err.offset or 1, 1))
     except (ValueError, RecursionError, MemoryError):
         pass
+    else:  # valid Python all the same (libcst refuses ~5,000 implicitly concatenated strings, for one)
+        msg = str(exc).splitlines()[0] if str(exc) else "syntax error"
+        return _file_finding(path, SYNTAX, f"cannot check this file: it is valid Python, but shapelint's parser "
+                             f"(libcst) cannot read it: {msg}", exc.raw_line, exc.raw_column + 1)
     msg = str(exc).splitlines()[0] if str(exc) else "invalid syntax"
     return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
 
@@ -45,6 +137,11 @@ def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagn
 def check_source(path: str, source: str, settings: Settings, project=None) -> list[Diagnostic]:
     """Every finding for one file's text, suppressions applied, sorted.  ``project``
     (a shapelint.project.Project of every checked file) lets calls into other files be followed."""
+    if sys.getrecursionlimit() < RECURSION_LIMIT:  # also when called directly (tests, --fix), not via runner
+        sys.setrecursionlimit(RECURSION_LIMIT)
+    refused = _refused(path, source)  # NUL bytes, pathological nesting: never given to libcst
+    if refused is not None:
+        return [refused] if settings.enabled(refused.code) else []
     try:
         module = cst.parse_module(source)
     except cst.ParserSyntaxError as exc:

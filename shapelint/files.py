@@ -12,6 +12,7 @@ import fnmatch
 import io
 import os
 import re
+import stat
 import tokenize
 from typing import Iterable, Optional
 
@@ -55,7 +56,27 @@ def _walk(root: str, errors: list[str]) -> Iterable[str]:
         dirnames[:] = sorted(d for d in dirnames if not _skip_dir(dirpath, d))
         for name in filenames:
             if name.endswith(".py") and not name.startswith("."):
-                yield os.path.join(dirpath, name)
+                path = os.path.join(dirpath, name)
+                kind = _special_file(path)
+                if kind:  # reading a named pipe blocks for ever; sockets and devices are not source
+                    errors.append(f"not a regular file, not read: {path} ({kind})")
+                    continue
+                yield path
+
+
+def _special_file(path: str) -> str:
+    """"a named pipe", "a socket", "a device" for such a file (after symlinks), "" otherwise."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""  # a broken link or a loop: read_source says what is wrong with it
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return ""
 
 
 def discover(paths: Iterable[str]) -> tuple[list[str], list[str]]:

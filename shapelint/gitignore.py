@@ -54,7 +54,8 @@ def ignored(files: Iterable[str]) -> tuple[set[str], list[str]]:
         payload = b"".join(os.fsencode(rel) + b"\0" for rel in by_rel)
         try:
             proc = subprocess.run(
-                ["git", "-C", top, "check-ignore", "--stdin", "-z"],
+                # core.fsmonitor=false: a checked tree's own .git/config must not make git run a command
+                ["git", "-c", "core.fsmonitor=false", "-C", top, "check-ignore", "--stdin", "-z"],
                 input=payload, capture_output=True, timeout=TIMEOUT, check=False,
             )
         except FileNotFoundError:

@@ -145,7 +145,7 @@ def cumulative(self_arg: bool = False) -> Handler:
             return _arr(None)
         if axis is None:
             return _arr(ops.ravel(x))
-        if x is not None and x.fixed:
+        if x is not None and x.fixed and isinstance(axis, int):  # axis=(0, 1): not ours to crash on
             ops.normalize_axis(axis, len(x.dims), x)  # type: ignore[arg-type]
         return _arr(x)
     return h
@@ -156,7 +156,7 @@ def _transpose(x: MaybeShape, axes, a: Args) -> Value:
         return _arr(None)
     if axes is None and x is not None and x.fixed and len(x.dims) == 1:
         a.note("transpose-1d", shape=x)
-    return _arr(ops.transpose(x, axes))
+    return _arr(ops.transpose(x, (axes,) if isinstance(axes, int) else axes))  # np.transpose(a, 1): one axis
 
 
 def np_transpose(a: Args) -> Value:
@@ -308,7 +308,7 @@ def arange(a: Args) -> Value:
         start, stop, step = ([0.0] + numbers + [1.0])[-3:] if len(numbers) == 1 else (numbers + [1.0])[:3]
         if not step:
             return _arr(None)
-        return _arr(Shape.of(max(0, math.ceil((stop - start) / step))))
+        return _arr(Shape.of(max(0, math.ceil(q))) if math.isfinite(q := (stop - start) / step) else Shape((None,)))
     if any(not isinstance(v, Int) or v.dim is None for v in vals):
         return _arr(Shape((None,)))
     dims = [v.dim for v in vals]  # type: ignore[union-attr]
@@ -319,7 +319,7 @@ def arange(a: Args) -> Value:
     else:
         start, stop, step = dims
     if all(d.value is not None for d in (start, stop, step)) and step.value:
-        return _arr(Shape.of(len(range(start.value, stop.value, step.value))))
+        return _arr(Shape.of(max(0, -((start.value - stop.value) // step.value))))  # len(range()) overflows past 2**63
     if step.value == 1 and start.value == 0:
         return _arr(Shape((stop,)))
     return _arr(Shape((None,)))

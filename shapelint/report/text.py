@@ -27,6 +27,9 @@ from ..diagnostics import Diagnostic
 from . import Sources, counts
 
 TAB_SIZE = 4
+# Control characters in a source line are shown as their Unicode pictures (NUL as U+2400...), one column
+# each as before: a checked file must not send escape sequences to the terminal or the CI log.
+_VISIBLE = {c: 0x2400 + c for c in range(32)} | {0x7F: 0x2421}
 
 _SEVERITY_COLOR = {"error": "red", "warning": "yellow", "note": "cyan"}
 FIXABLE = "[*]"  # marks a finding that --fix can fix, as ruff does
@@ -72,7 +75,7 @@ def _snippet(d: Diagnostic, lines: Optional[Sequence[str]], style: _Style) -> li
     if lines is None or not 1 <= d.line <= len(lines):
         return []
     raw = lines[d.line - 1].rstrip("\r\n")
-    shown = raw.expandtabs(TAB_SIZE).rstrip()
+    shown = raw.expandtabs(TAB_SIZE).rstrip().translate(_VISIBLE)
     start = min(max(d.column - 1, 0), len(raw))
     if d.end_line == d.line:
         end = d.end_column - 1
