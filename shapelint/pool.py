@@ -57,16 +57,20 @@ def _init(files, settings, timeout, slot_file, slot_start, slot_pid, counter) ->
                    slot_start=slot_start, project_of=runner.ProjectHolder(files))
 
 
-def _work(chunk: list) -> list:
+def _work(chunk: list) -> tuple:
+    """``([(path, outcome)...], worker pid, the worker's CPU seconds so far)``."""
     w = _worker
     slot, slot_file, slot_start = w["slot"], w["slot_file"], w["slot_start"]
     out = []
     for index, path, mode in chunk:
         slot_start[slot] = time.monotonic()  # before the index: the watchdog reads the index first
         slot_file[slot] = index
-        out.append((path, runner.check_one(path, w["settings"], mode, w["timeout"], w["project_of"])))
+        outcome = runner.check_one(path, w["settings"], mode, w["timeout"], w["project_of"])
+        out.append((path, outcome))
+        if outcome.parsed:
+            runner.after_file()
     slot_file[slot] = -1
-    return out
+    return out, os.getpid(), time.process_time()
 
 
 def _chunks(paths: Sequence[str], sizes: dict, jobs: int) -> list[list[str]]:
@@ -95,7 +99,7 @@ def _kill(pid: int) -> None:
 
 
 def _round(paths: list[str], modes: dict, sizes: dict, files: Sequence[str], settings, jobs: int,
-           timeout: Optional[float], results: dict, isolated: bool = False) -> Optional[set]:
+           timeout: Optional[float], results: dict, cpu: dict, isolated: bool = False) -> Optional[set]:
     """Check ``paths`` in one pool, adding to ``results``.  Returns the suspects of a crash (the
     files in flight when the pool broke), or None if the pool could not even start."""
     ctx = _context()
@@ -124,8 +128,10 @@ def _round(paths: list[str], modes: dict, sizes: dict, files: Sequence[str], set
             done, not_done = wait(not_done, timeout=POLL if timeout else None, return_when=FIRST_COMPLETED)
             for future in done:
                 try:
-                    for path, outcome in future.result():
+                    chunk_results, pid, seconds = future.result()
+                    for path, outcome in chunk_results:
                         results[path] = outcome
+                    cpu[pid] = max(cpu.get(pid, 0.0), seconds)
                 except BrokenProcessPool:
                     broken = True
                 except Exception:  # noqa: BLE001 - e.g. a result that cannot be pickled
@@ -165,16 +171,17 @@ def _round(paths: list[str], modes: dict, sizes: dict, files: Sequence[str], set
 
 
 def run(todo: list[str], modes: dict, sizes: dict, files: Sequence[str], settings, jobs: int,
-        timeout: Optional[float]) -> dict:
-    """``path -> FileOutcome`` for every path in ``todo``."""
+        timeout: Optional[float]) -> tuple[dict, dict]:
+    """``path -> FileOutcome`` for every path in ``todo``, and each worker's CPU seconds."""
     results: dict = {}
+    cpu: dict = {}
     pending = list(todo)
     while pending:
         before = len(results)
-        suspects = _round(pending, modes, sizes, files, settings, jobs, timeout, results)
+        suspects = _round(pending, modes, sizes, files, settings, jobs, timeout, results, cpu)
         for path in sorted(suspects or ()):
             if path not in results:
-                _round([path], modes, sizes, files, settings, 1, timeout, results, isolated=True)
+                _round([path], modes, sizes, files, settings, 1, timeout, results, cpu, isolated=True)
         pending = [p for p in pending if p not in results]
         if pending and (suspects is None or len(results) == before):
             # the pool cannot work here at all: check the rest in this process
@@ -182,4 +189,4 @@ def run(todo: list[str], modes: dict, sizes: dict, files: Sequence[str], setting
             for path in pending:
                 results[path] = runner.check_one(path, settings, modes[path], timeout, project_of)
             break
-    return results
+    return results, cpu

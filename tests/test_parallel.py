@@ -27,7 +27,7 @@ fork_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pat
 @pytest.fixture
 def small_runs_use_the_pool(monkeypatch):
     monkeypatch.setattr(runner, "POOL_MIN_BYTES", 0)
-    monkeypatch.setattr(pool, "HARD_GRACE", 1.0)
+    monkeypatch.setattr(pool, "HARD_GRACE", 2.0)
 
 
 @pytest.fixture
@@ -127,10 +127,10 @@ def test_a_crashing_worker_loses_no_other_findings(files, monkeypatch, small_run
 def test_a_file_past_the_time_limit_is_a_finding(files, monkeypatch, small_runs_use_the_pool):
     patch_special(monkeypatch, lambda: time.sleep(60))
     started = time.monotonic()
-    found = engine.check_paths(files, Settings(), jobs=2, timeout=1)
+    found = engine.check_paths(files, Settings(), jobs=2, timeout=2)
     assert time.monotonic() - started < 30
     assert_others_intact(found, files)
-    assert by_file(found)["special.py"] == [("SL999", runner.timeout_message(1))]
+    assert by_file(found)["special.py"] == [("SL999", runner.timeout_message(2))]
 
 
 @fork_only
@@ -142,10 +142,10 @@ def test_a_hang_the_alarm_cannot_stop_is_killed(files, monkeypatch, small_runs_u
     patch_special(monkeypatch, hang)
     stats = runner.RunStats()
     started = time.monotonic()
-    found = engine.check_paths(files, Settings(), jobs=2, timeout=1, stats=stats)
+    found = engine.check_paths(files, Settings(), jobs=2, timeout=2, stats=stats)
     assert time.monotonic() - started < 30
     assert_others_intact(found, files)
-    assert by_file(found)["special.py"] == [("SL999", runner.timeout_message(1))]
+    assert by_file(found)["special.py"] == [("SL999", runner.timeout_message(2))]
     assert stats.failures == [(files[-1], "timeout")]
 
 
@@ -178,10 +178,10 @@ def test_in_process_time_limit(files, monkeypatch):
 
     monkeypatch.setattr(engine, "check_source", slow)
     started = time.monotonic()
-    found = engine.check_paths(files, Settings(), jobs=1, timeout=0.5)
+    found = engine.check_paths(files, Settings(), jobs=1, timeout=1.5)
     assert time.monotonic() - started < 20
     assert_others_intact(found, files)
-    assert by_file(found)["special.py"] == [("SL999", runner.timeout_message(0.5))]
+    assert by_file(found)["special.py"] == [("SL999", runner.timeout_message(1.5))]
     assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)
 
 
