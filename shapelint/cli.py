@@ -356,6 +356,9 @@ def check(
         ctx.exit(EXIT_ERROR)
     for warning in planned.warnings:
         click.echo(f"shapelint: warning: {warning}", err=True)
+    for message in planned.errors:
+        _error(message)
+        errors.append(message)
     files = planned.files
     if verbose:
         for configuration in dict.fromkeys(c.source for c, _ in planned.groups if c.source):

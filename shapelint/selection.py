@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
 from . import gitignore
-from .config import Configuration, ConfigFinder, Options, combine, load_options
+from .config import ConfigError, Configuration, ConfigFinder, Options, combine, load_options
 
 
 @dataclass
@@ -23,6 +23,7 @@ class Plan:
     groups: list[tuple[Configuration, list[str]]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # broken configurations; their files are not checked
 
     @property
     def files(self) -> list[str]:
@@ -56,8 +57,6 @@ def plan(paths: Iterable[str], files: Iterable[str], cli: Options, known_codes: 
     fixed: Optional[Options] = None
     if config_file is not None:
         if not os.path.isfile(config_file):
-            from .config import ConfigError
-
             raise ConfigError(f"{config_file}: configuration file not found")
         fixed = load_options(config_file, known_codes)
     finder = ConfigFinder(known_codes)
@@ -70,7 +69,14 @@ def plan(paths: Iterable[str], files: Iterable[str], cli: Options, known_codes: 
         elif isolated:
             opts = None
         else:
-            opts = finder.for_file(f)
+            try:
+                opts = finder.for_file(f)
+            except ConfigError as err:
+                # a broken configuration below: its files cannot be checked as meant; the rest still are
+                if str(err) not in result.errors:
+                    result.errors.append(str(err))
+                result.skipped.append((f, "its configuration cannot be read"))
+                continue
         key = opts.path if opts is not None else None
         if key not in configurations:
             configurations[key] = combine(opts, cli, verbose)
