@@ -486,6 +486,10 @@ def shapes_command(ctx: click.Context, targets: tuple[str, ...], output_format: 
             _error(f"{path}: cannot parse: {str(err).splitlines()[0] if str(err) else 'invalid syntax'}")
             status = EXIT_ERROR
             continue
+        except (ValueError, RecursionError) as err:
+            _error(f"{path}: {err}")
+            status = EXIT_ERROR
+            continue
         if line is not None:
             here = [b for b in here if b.line == line]
             if not here:

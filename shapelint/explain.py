@@ -70,12 +70,18 @@ def _describe(ctx, node, key: str, value, is_param: bool) -> Optional[tuple[str,
 def bindings(path: str, source: str, settings: Settings) -> list[Binding]:
     """Every parameter and assigned name of ``source`` with its inferred shape, in source order.
 
-    Raises ``libcst.ParserSyntaxError`` when the source does not parse.
+    Raises ``libcst.ParserSyntaxError`` when the source does not parse, ``ValueError`` when it is
+    refused before parsing (NUL bytes, pathological nesting).
     """
     from .infer import Interpreter
     from .infer.expressions import key_of
     from .rules.context import Context
 
+    from .engine import _refused
+
+    refused = _refused(path, source)  # what would crash or stall libcst is never given to it
+    if refused is not None:
+        raise ValueError(refused.message)
     module = cst.parse_module(source)
     ctx = Context(module, path, settings)
     seen: dict[int, tuple] = {}  # id(node) -> (node, name, value, is_param); the last binding wins

@@ -106,3 +106,17 @@ def test_bindings_of_the_demo_in_process():
     assert by_line[(24, "dW2")].shape == "(k, h)"
     assert by_line[(21, "dout")].kind == "parameter"
     assert by_line[(26, "dH")].shape is None  # the product fails: its shape is unknown
+
+
+def test_shapes_refuses_pathological_nesting_without_crashing(tmp_path):
+    """What would crash libcst natively (thousands of nested brackets) is refused with one line."""
+    import subprocess
+    import sys
+
+    deep = tmp_path / "deep.py"
+    deep.write_text("x = " + "(" * 3000 + "1" + ")" * 3000 + "\n")
+    proc = subprocess.run([sys.executable, "-m", "shapelint", "shapes", str(deep)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "nested" in proc.stderr
