@@ -15,6 +15,7 @@ from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
 MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
+MAX_RETURN_RUNS = 8  # distinct argument shapes for which one function's return is inferred
 
 
 def _signature(v: Value) -> str:
@@ -23,7 +24,9 @@ def _signature(v: Value) -> str:
         return "A" + repr(v.shape)
     if isinstance(v, Tup):
         return "T(" + ",".join(_signature(x) for x in v.items) + ")"
-    return repr(v)
+    if isinstance(v, Int):
+        return "I" + repr(v.dim)
+    return type(v).__name__  # a float's value, an object's identity: no shape depends on them
 
 
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",
@@ -249,6 +252,10 @@ class CallsMixin:
         key = (id(info), tuple(sorted((k, _signature(v)) for k, v in given.items())))
         if key in self.return_cache:
             return self.return_cache[key]
+        runs = self.return_runs.get(id(info), 0)
+        if runs >= MAX_RETURN_RUNS:
+            return UNKNOWN  # called with many different shapes: not worth another run of the body
+        self.return_runs[id(info)] = runs + 1
         self.return_cache[key] = UNKNOWN  # a recursive call meanwhile sees unknown
         returns: list = []
         collecting, self.collecting = self.collecting, False

@@ -48,6 +48,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.return_values: Optional[list] = None  # collects returned values while inferring a call
         self.call_stack: list[FuncInfo] = []
         self.return_cache: dict = {}
+        self.return_runs: dict[int, int] = {}  # function -> bodies run to infer its return
         self.call_sites: dict[int, tuple[FuncInfo, list]] = {}  # every call of each function, its arguments
         self.site_analysed: set[int] = set()
 
