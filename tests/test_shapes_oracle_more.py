@@ -27,10 +27,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from shapelint.shapes import Dim, Shape, ShapeError, concrete, ops
-from test_shapes_oracle import (  # noqa: I001
-    check_symbolic,
-    _SCALE, Symbolizer, S, arr, assert_agree, check, dim_values, refused, related_shapes, run_numpy, run_ops,
-    shapes,
+from test_shapes_oracle import (
+    _SCALE, Symbolizer, S, arr, assert_agree, check, check_symbolic, dim_values, refused, related_shapes, run_numpy,
+    run_ops, shapes,
 )
 
 SETTINGS = settings(max_examples=200 * _SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
