@@ -46,27 +46,13 @@ class FuncInfo:
 
     def symbols(self) -> set[str]:
         """Every dim symbol its declarations mention: bound per call."""
-        out: set[str] = set()
-        for p in self.params:
-            if p.declared.shape is not None:
-                for d in p.declared.shape.dims:
-                    if d is not None:
-                        out |= d.symbols()
-            if p.declared.is_int:
-                out.add(p.name)
-        if self.ret.shape is not None:
-            for d in self.ret.shape.dims:
-                if d is not None:
-                    out |= d.symbols()
-        return out
+        return self.param_symbols() | (self.ret.shape.symbols() if self.ret.shape is not None else set())
 
     def param_symbols(self) -> set[str]:
         out: set[str] = set()
         for p in self.params:
             if p.declared.shape is not None:
-                for d in p.declared.shape.dims:
-                    if d is not None:
-                        out |= d.symbols()
+                out |= p.declared.shape.symbols()
             if p.declared.is_int:
                 out.add(p.name)
         return out

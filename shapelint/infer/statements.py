@@ -249,7 +249,7 @@ class StatementsMixin:
             if value is not None:
                 self.bind(node.target, value, node.value, node)
             return
-        b = Bindings(_symbols(declared.shape) - self.fixed_symbols)
+        b = Bindings(declared.shape.symbols() - self.fixed_symbols)
         if isinstance(value, Array):
             mm = match(declared.shape, value.shape, b, (node.value, None), self.distinct)
             if mm is not None:
@@ -275,7 +275,7 @@ class StatementsMixin:
                 self.emit("bad-annotation", stmt, message=errors[0], function=None)
             return
         value = self.env.get(key)
-        b = Bindings(_symbols(declared) - self.fixed_symbols)
+        b = Bindings(declared.symbols() - self.fixed_symbols)
         if isinstance(value, Array):
             mm = match(declared, value.shape, b, (small.value, None), self.distinct)
             if mm is not None:
@@ -327,7 +327,7 @@ class StatementsMixin:
         info = self.func
         if info is None or info.ret.shape is None or not isinstance(value, Array) or not info.ret.contract:
             return
-        b = Bindings(_symbols(info.ret.shape) - self.fixed_symbols)
+        b = Bindings(info.ret.shape.symbols() - self.fixed_symbols)
         mm = match(info.ret.shape, value.shape, b, (node.value, None), self.distinct)
         if mm is not None:
             self.emit("contract", node.value, what="return", declared=info.ret.shape, actual=value.shape,
@@ -516,14 +516,6 @@ def _dotted(node) -> str:
     if isinstance(node, cst.Attribute):
         return _dotted(node.value) + "." + node.attr.value
     return ""
-
-
-def _symbols(shape) -> set[str]:
-    out: set[str] = set()
-    for d in shape.dims:
-        if d is not None:
-            out |= d.symbols()
-    return out
 
 
 def _unpack_targets(t, out: list) -> None:

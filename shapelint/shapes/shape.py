@@ -37,6 +37,10 @@ class Shape:
             return None
         return _fold(lambda a, b: a * b, self.dims, ONE)
 
+    def symbols(self) -> set[str]:
+        """Every symbol the dims mention."""
+        return {name for d in self.dims if d is not None for name in d.symbols()}
+
     def reversed(self) -> "Shape":
         return Shape(tuple(reversed(self.dims)))
 
