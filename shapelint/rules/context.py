@@ -16,6 +16,18 @@ from .base import Rule
 
 MAX_LABEL = 60
 
+# origin kind -> how a note says where a shape came from
+ORIGINS = {
+    "param": " from the annotation of parameter {name}{at}",
+    "annotation": " from the annotation of {name}{at}",
+    "doc-param": " from the docstring of parameter {name}{at}",
+    "doc-return": " from the documented return of {name}(){at}",
+    "callsite": " from every call of {name}() in this file{at}",
+    "comment": " from the shape comment on {name}{at}",
+    "return": " from the return annotation of {name}(){at}",
+    "unpack": " named by unpacking {name}.shape{at}",
+}
+
 
 class Context:
     def __init__(self, module: cst.Module, path: str, settings: Settings):
@@ -67,22 +79,9 @@ class Context:
             return ""
         line = self.line(origin.node)
         at = f", line {line}" if line else ""
-        if origin.kind == "param":
-            return f" from the annotation of parameter {origin.name}{at}"
-        if origin.kind == "annotation":
-            return f" from the annotation of {origin.name}{at}"
-        if origin.kind == "doc-param":
-            return f" from the docstring of parameter {origin.name}{at}"
-        if origin.kind == "doc-return":
-            return f" from the documented return of {origin.name}(){at}"
-        if origin.kind == "callsite":
-            return f" from every call of {origin.name}() in this file (e.g.{at[1:]})"
-        if origin.kind == "comment":
-            return f" from the shape comment on {origin.name}{at}"
-        if origin.kind == "return":
-            return f" from the return annotation of {origin.name}(){at}"
-        if origin.kind == "unpack":
-            return f" named by unpacking {origin.name}.shape{at}"
+        template = ORIGINS.get(origin.kind)
+        if template is not None:
+            return template.format(name=origin.name, at=at)
         if origin.kind == "call":
             func = origin.node.func if isinstance(origin.node, cst.Call) else origin.node
             return f" from {self.code(func)}(...){at}"
