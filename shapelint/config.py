@@ -27,7 +27,7 @@ class Settings:
     select: tuple[str, ...] = ()  # codes or prefixes; empty = all
     ignore: tuple[str, ...] = ()
     distinct_symbols: bool = True  # two different declared symbols are different sizes
-    trust_docstrings: bool = False  # docstring shapes as contracts, with distinct names (opt in)
+    trust_docstrings: bool = False  # docstring shapes as contracts, names distinct everywhere (opt in)
     verbose: bool = False  # SL999 carries the traceback
     extend_select: tuple[str, ...] = ()  # codes or prefixes enabled on top of a non-empty select
     # (root directory, glob, codes or prefixes): never report these codes in the matching files

@@ -18,6 +18,8 @@ from shapelint.shapes.dim import ONE, ZERO, as_dim, equal, floordiv, fmt_dim, is
 
 n, d, m = Dim.sym("n"), Dim.sym("d"), Dim.sym("m")
 a, b = Dim.sym("a", opaque=True), Dim.sym("b", opaque=True)
+# documented: n_samples and n_features of one docstring (group "fit"), n_samples of another
+ns, nf, ns2 = Dim.documented("n_samples", "fit"), Dim.documented("n_features", "fit"), Dim.documented("n_samples", "g")
 L = Dim.lit
 
 
@@ -101,14 +103,26 @@ def test_shape_basics():
     (a, n, None),
     (a, L(5), None),
     (None, L(5), None),
+    (ns, ns, True),           # documented: equal to itself,
+    (ns, nf, False),          # distinct from the other names of its group,
+    (ns, ns2, None),          # unknown against another group's,
+    (ns, Dim.documented("n_sample", "fit"), None),  # and against a name that looks alike
+    (Dim.documented("in_ch", "f"), Dim.documented("in_channels", "f"), None),
+    (ns, n, None), (ns, a, None), (ns, L(5), None), (ns + 1, ns, False),
 ])
 def test_equal(x, y, expected):
     assert equal(x, y) is expected
     assert equal(y, x) is expected
 
 
+def test_documented_symbols_print_as_written():
+    assert str(ns * 2 + nf) == "2*n_samples + n_features" or str(ns * 2 + nf) == "n_features + 2*n_samples"
+    assert fmt_shape(Shape((ns, nf))) == "(n_samples, n_features)"
+
+
 def test_equal_without_distinct_symbols():
     assert equal(n, m, distinct_symbols=False) is None
+    assert equal(ns, nf, distinct_symbols=False) is None
     assert equal(n, n + 1, distinct_symbols=False) is False
 
 
@@ -116,6 +130,7 @@ def test_equal_without_distinct_symbols():
     (L(1), True), (L(0), False), (L(5), False),
     (n, False),        # declared symbols are never 1 (jaxtyping writes #n for that)
     (a, None), (n + 1, None), (n * d, None), (None, None),
+    (ns, False),       # a documented size is not 1 either
 ])
 def test_is_one(x, expected):
     assert is_one(x) is expected

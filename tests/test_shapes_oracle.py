@@ -423,7 +423,9 @@ def test_index(shape, items):
 # ("Unknown" is always allowed.)  Symbols are chosen so the values satisfy the
 # declared-symbol assumptions: one declared symbol per value (distinct symbols,
 # distinct sizes), and only for values >= 2 (a declared size is positive and
-# never 1).  Opaque symbols may stand for anything, 0 and 1 included.
+# never 1).  Documented symbols (a docstring's names) make the same assumptions
+# within their group only: one per value and group, two groups.  Opaque symbols
+# may stand for anything, 0 and 1 included.
 
 class Symbolizer:
     def __init__(self, data, mode: str):
@@ -436,6 +438,10 @@ class Symbolizer:
             if v < 2:
                 return Dim.lit(v)
             sym = Dim.sym(f"n{v}")
+        elif self.mode == "documented":
+            if v < 2:
+                return Dim.lit(v)
+            sym = Dim.documented(f"d{v}x", self.data.draw(st.sampled_from(["f", "g"])))
         elif self.mode == "opaque":  # one opaque symbol per value
             sym = Dim.sym(f"o{v}", opaque=True)
         else:  # a fresh opaque symbol per position
@@ -511,7 +517,7 @@ SYMBOLIC_OPS = ["broadcast", "broadcast_to_output", "matmul", "dot", "inner", "o
 
 
 @settings(max_examples=1000 * _SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), op=st.sampled_from(SYMBOLIC_OPS), mode=st.sampled_from(["declared", "opaque", "fresh"]))
+@given(data=st.data(), op=st.sampled_from(SYMBOLIC_OPS), mode=st.sampled_from(["declared", "documented", "opaque", "fresh"]))
 def test_symbolic_results_hold_for_their_instances(data, op, mode):
     sy = Symbolizer(data, mode)
     ours_fn, theirs_fn = _symbolic_case(op, data, sy)

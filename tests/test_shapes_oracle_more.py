@@ -585,7 +585,7 @@ SYMBOLIC_OPS = ["concatenate", "stack", *sorted(JOINERS), "einsum", "tensordot",
 
 
 @settings(max_examples=600 * _SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.data(), op=st.sampled_from(SYMBOLIC_OPS), mode=st.sampled_from(["declared", "opaque", "fresh"]))
+@given(data=st.data(), op=st.sampled_from(SYMBOLIC_OPS), mode=st.sampled_from(["declared", "documented", "opaque", "fresh"]))
 def test_symbolic_results_hold_for_their_instances(data, op, mode):
     sy = Symbolizer(data, mode)
     ours_fn, theirs_fn = _sym_case(op, data, sy)

@@ -111,7 +111,8 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
     body = info.node.body
     first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
     info.doc_node = first
-    shapes = parse_docstring(doc, opaque=not trust)
+    group = info.cls.name if info.cls is not None else info.name  # a class's methods share their names
+    shapes = parse_docstring(doc, opaque=not trust, group=group)
     for p in info.params:
         if p.declared.shape is None and not p.declared.is_int and p.name in shapes.params:
             p.declared = Declared(shapes.params[p.name], source="docstring")

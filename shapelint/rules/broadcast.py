@@ -17,6 +17,8 @@ def check_elementwise(event, ctx) -> None:
     d = event.data
     operands = d["operands"]
     err = d["error"]
+    if ctx.documentation_only([v for _, v in operands]):
+        return
     if err is not None:
         shapes = ", ".join(f"{ctx.code(n)} is {fmt_shape(shape_of(v))}" for n, v in operands)
         msg = f"{ctx.code(event.node)}: operands cannot broadcast: {shapes}{_dims_text(err)}"
@@ -47,7 +49,7 @@ def check_elementwise(event, ctx) -> None:
 def check_inplace(event, ctx) -> None:
     d = event.data
     err = d["error"]
-    if err is None:
+    if err is None or ctx.documentation_only([d["tval"], d["vval"]]):
         return
     t, v = ctx.code(d["target"]), ctx.code(d["value"])
     tshape, vshape = shape_of(d["tval"]), shape_of(d["vval"])

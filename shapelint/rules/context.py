@@ -17,6 +17,7 @@ from .base import Rule
 MAX_LABEL = 60
 
 # origin kind -> how a note says where a shape came from
+DOCUMENTED = ("doc-param", "doc-return")  # origins that are docstring entries
 ORIGINS = {
     "param": " from the annotation of parameter {name}{at}",
     "annotation": " from the annotation of {name}{at}",
@@ -73,6 +74,13 @@ class Context:
             if key in scope:
                 return scope[key]
         return None
+
+    @staticmethod
+    def documentation_only(values) -> bool:
+        """Every value is a parameter or return exactly as a docstring documents it: a clash
+        among them is between docstring entries (often loose prose), not proven by the code."""
+        return all(isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED
+                   for v in values)
 
     def origin_text(self, origin: Optional[Origin], node=None) -> str:
         if origin is None or origin.node is None:

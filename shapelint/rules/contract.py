@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..shapes import fmt_dim, fmt_shape
+from ..shapes.dim import display_name
 from .base import Rule
 
 
@@ -23,7 +24,7 @@ def check(event, ctx) -> None:
     if mm.reason == "rank":
         detail = f"rank {len(actual.dims) if actual.fixed else '?'} where {len(declared.dims)} is declared"
     elif mm.symbol is not None:
-        detail = (f"dimension '{mm.symbol}' is bound to {fmt_dim(mm.expected)}{_bound_by(ctx, mm.bound_by)}, "
+        detail = (f"dimension '{display_name(mm.symbol)}' is bound to {fmt_dim(mm.expected)}{_bound_by(ctx, mm.bound_by)}, "
                   f"but is {fmt_dim(mm.got)} here")
     else:
         detail = f"axis {mm.axis} is {fmt_dim(mm.got)} where {fmt_dim(mm.expected)} is declared"

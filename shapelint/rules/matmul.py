@@ -11,6 +11,8 @@ from .rearrange import chain, rearrangements
 def check(event, ctx) -> None:
     d = event.data
     err = d["error"]
+    if ctx.documentation_only([d["lval"], d["rval"]]):
+        return
     left, right = d["left"], d["right"]
     lname, rname = ctx.code(left), ctx.code(right)
     expr = ctx.code(event.node)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 OPAQUE = "~"  # prefix of an opaque symbol's name
+GROUP = "@"  # separates a documented symbol's name from its group: "~n_samples@fit"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class Dim:
     @staticmethod
     def sym(name: str, opaque: bool = False) -> "Dim":
         return Dim((((OPAQUE + name if opaque else name,), 1),))
+
+    @staticmethod
+    def documented(name: str, group: str) -> "Dim":
+        return Dim((((OPAQUE + name + GROUP + group,), 1),))
 
     @staticmethod
     def _from(poly: dict) -> "Dim":
@@ -98,7 +103,7 @@ class Dim:
             return "0"
         parts = []
         for mono, coeff in sorted(self.terms, key=lambda t: (-len(t[0]), t[0])):
-            names = "*".join(n.lstrip(OPAQUE) for n in mono)
+            names = "*".join(display_name(n) for n in mono)
             if not mono:
                 parts.append(str(coeff))
             elif coeff == 1:
@@ -120,6 +125,26 @@ MaybeDim = Optional[Dim]
 
 ONE = Dim.lit(1)
 ZERO = Dim.lit(0)
+
+
+def display_name(name: str) -> str:
+    """A symbol's name as the user wrote it."""
+    return name.lstrip(OPAQUE).split(GROUP, 1)[0]
+
+
+def _documented(d: Dim) -> Optional[tuple[str, str]]:
+    """(name, group) of a dim that is exactly one documented symbol."""
+    name = d.symbol
+    if name is None or not name.startswith(OPAQUE) or GROUP not in name:
+        return None
+    base, group = name[1:].split(GROUP, 1)
+    return base, group
+
+
+def _look_alike(a: str, b: str) -> bool:
+    """Names a docstring may use for one size: n_feature / n_features, in_ch / in_channels."""
+    a, b = a.lower().rstrip("s"), b.lower().rstrip("s")
+    return a.startswith(b) or b.startswith(a)
 
 
 def as_dim(value: DimLike) -> Dim:
@@ -169,17 +194,21 @@ def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[b
         and not b.is_opaque
     ):
         return False
+    da, db = _documented(a), _documented(b)
+    if distinct_symbols and da and db and da[1] == db[1] and not _look_alike(da[0], db[0]):
+        return False
     return None
 
 
 def is_one(d: MaybeDim) -> Optional[bool]:
     """Is this dim 1?  Declared symbols are taken as not 1 (jaxtyping writes a
-    dim that may broadcast as ``#n``); opaque ones and expressions are unknown."""
+    dim that may broadcast as ``#n``), and so are documented ones; other opaque ones and
+    expressions are unknown."""
     if d is None:
         return None
     if d.value is not None:
         return d.value == 1
-    if d.symbol is not None and not d.is_opaque:
+    if d.symbol is not None and (not d.is_opaque or _documented(d)):
         return False
     return None
 

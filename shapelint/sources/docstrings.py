@@ -43,12 +43,15 @@ class DocShapes:
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
 
 
-def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True) -> Optional[Shape]:
+def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
+               group: Optional[str] = None) -> Optional[Shape]:
     """The one shape ``text`` names, or None (none, several, unreadable, or a container of arrays).
 
     Symbols are opaque by default: docstrings are prose, often loose (``n_feature`` for
     ``n_features``, documented shapes the code never has), so a symbol equals only itself and
-    is never taken as distinct from another.  Literal sizes and the rank still count."""
+    is never taken as distinct from another.  Literal sizes and the rank still count.  With a
+    ``group`` (the documented function), symbols are *documented*: distinct from the other names
+    of the same docstring unless the two look alike (``in_ch``, ``in_channels``)."""
     if CONTAINER_TYPE.search(text.split("shape")[0]):
         return None  # "list of ndarray of shape (n,)", "generator of ndarray ...": not an array
     found = SHAPE_RE.findall(text)
@@ -82,7 +85,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True) ->
         return None
     if opaque:
         names = {n for d in dims if d is not None for n in d.symbols()}
-        mapping = {n: Dim.sym(n, opaque=True) for n in names if not n.startswith(OPAQUE)}
+        mapping = {n: Dim.documented(n, group) if group else Dim.sym(n, opaque=True)
+                   for n in names if not n.startswith(OPAQUE)}
         dims = [substitute(d, mapping) for d in dims]
     return Shape(tuple(dims))
 
@@ -99,7 +103,7 @@ def _blocks(lines: list[str], start: int, indent: int) -> list[str]:
     return out
 
 
-def parse(doc: str, opaque: bool = True) -> DocShapes:
+def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShapes:
     result = DocShapes()
     if not doc or "shape" not in doc:
         return result
@@ -120,7 +124,7 @@ def parse(doc: str, opaque: bool = True) -> DocShapes:
             if k > 0 and GOOGLE_SECTION.match(lines[k - 1]):  # the first line: "type: description"
                 indent = len(line) - len(line.lstrip())
                 result.returns.append(read_shape(" ".join([line] + _blocks(lines, k + 1, indent)), result.errors,
-                                                 opaque))
+                                                 opaque, group))
             continue
         if UNDERLINE.match(line):
             continue
@@ -128,7 +132,7 @@ def parse(doc: str, opaque: bool = True) -> DocShapes:
         if course:
             indent = len(line) - len(line.lstrip())
             text = " ".join([course.group("desc")] + _blocks(lines, k + 1, indent))
-            shape = read_shape(text, result.errors, opaque)
+            shape = read_shape(text, result.errors, opaque, group)
             in_returns = section in ("Returns", "Yields") or _after_returns_line(lines, k)
             if in_returns:
                 result.returns.append(shape)
@@ -139,7 +143,7 @@ def parse(doc: str, opaque: bool = True) -> DocShapes:
         if google and section in ("Parameters", "Returns", None):
             indent = len(line) - len(line.lstrip())
             text = " ".join([google.group("type"), google.group("desc")] + _blocks(lines, k + 1, indent))
-            shape = read_shape(text, result.errors, opaque)
+            shape = read_shape(text, result.errors, opaque, group)
             if shape is not None and section != "Returns":
                 result.params.setdefault(google.group("name").lstrip("*"), shape)
             continue
@@ -153,7 +157,7 @@ def parse(doc: str, opaque: bool = True) -> DocShapes:
             if indent > _section_indent(lines, k):
                 continue  # a continuation line that happens to contain a colon
             type_text = entry.group("type")
-            shape = read_shape(type_text, result.errors, opaque)
+            shape = read_shape(type_text, result.errors, opaque, group)
             if section in ("Returns", "Yields"):
                 result.returns.append(shape)
             elif shape is not None and "names" in entry.groupdict():
