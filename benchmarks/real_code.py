@@ -20,7 +20,10 @@ What it does (see the "Measured on real code" section of the README):
    gradient, updated parameter) whose shape differs from the unmutated run.
    shapelint is then run on the mutated file (with the corpus files it
    imports) and the mutant counts as detected when a finding that the
-   unmutated file does not have starts on a mutated line.
+   unmutated file does not have starts on a mutated line (the issue's measure).
+   A new finding on another line is counted apart: the mutation is the only
+   change, so it caused it, but shapelint reported it where the broken shape
+   is used (``X - X_mean`` after ``X_mean = X.mean(axis=1)``), not at the edit.
 4. Prints a summary table.  Exits 0 whatever it measured; 2 when setup fails.
 
 Only the standard library, subprocess and pip are used.  Usage::
@@ -169,6 +172,11 @@ class Finding:
     column: int
     code: str
     message: str
+    notes: tuple = ()
+
+    def cited_lines(self) -> set:
+        """Lines the notes name as where a shape came from ("X_mean: (n,) from X.mean(...), line 12")."""
+        return {int(m.group(1)) for n in self.notes for m in [NOTE_LINE.search(n)] if m}
 
 
 def shapelint_help() -> str:
@@ -195,7 +203,8 @@ def shapelint(base_cmd: list[str], cwd: Path, paths: list[str]) -> list[Finding]
             + proc.stdout[-2000:] + proc.stderr[-2000:]
         )
     return [
-        Finding(f["path"].replace(os.sep, "/"), f["line"], f["column"], f["code"], f["message"])
+        Finding(f["path"].replace(os.sep, "/"), f["line"], f["column"], f["code"], f["message"],
+                tuple(f.get("notes") or ()))
         for f in data
     ]
 
@@ -224,7 +233,7 @@ class Mutant:
     harnesses: list = field(default_factory=list)
     verdict: str = ""  # not-run | same | breaks | other-error | timeout
     evidence: str = ""
-    detected: bool = False
+    detected: bool = False  # a new finding on a mutated line (the issue's measure)
     findings: list = field(default_factory=list)
 
 
@@ -749,6 +758,7 @@ def judge(mutant: Mutant, original: dict, result: dict) -> None:
 # --------------------------------------------------------------------------
 
 
+NOTE_LINE = re.compile(r", line (\d+)$")  # the end of a shapelint note that names where a shape came from
 BATCH = 8  # mutants of one file checked by one shapelint run
 
 
@@ -1049,6 +1059,7 @@ def measure(args, work: Path, started: float) -> int:
     breaking = [m for m in todo if m.verdict == "breaks"]
     detected = [m for m in breaking if m.detected]
     missed = [m for m in breaking if not m.detected]
+    traced = [m for m in missed if m.elsewhere]
     verdicts = collections.Counter(m.verdict for m in todo)
 
     print("\n== Mutants per operator (run / shape-breaking / detected)")
@@ -1068,6 +1079,15 @@ def measure(args, work: Path, started: float) -> int:
         print(f"  #{m.id} {m.path}:{m.line} {m.function}: {m.operator}: {m.description}")
         print(f"      run: {m.evidence}")
         print(f"      shapelint: {f.code} {short(f.message, 110)}")
+    print(f"\n== Missed on the mutated line, but a new finding elsewhere: where the broken shape is used "
+          f"(the mutation is the only change to the file) ({len(traced)})")
+    for m in traced:
+        f = m.elsewhere[0]
+        cites = f.cited_lines() & set(m.mutated_lines)
+        print(f"  #{m.id} {m.path}:{m.line} {m.function}: {m.operator}: {m.description}")
+        print(f"      run: {m.evidence}")
+        print(f"      shapelint, line {f.line}: {f.code} {short(f.message, 100)}"
+              + (" (a note names the mutated line)" if cites else ""))
     print(f"\n== Missed shape-breaking mutants ({len(missed)})")
     for m in missed:
         print(f"  #{m.id} {m.path}:{m.line} {m.function}: {m.operator}: {m.description}")
@@ -1093,6 +1113,7 @@ def measure(args, work: Path, started: float) -> int:
             print(f"      {m.verdict}: {m.evidence}")
 
     share = f"{100 * len(detected) / len(breaking):.1f}%" if breaking else "n/a"
+    either = f"{100 * (len(detected) + len(traced)) / len(breaking):.1f}%" if breaking else "n/a"
     print("\n== Summary")
     rows = [
         ("shapelint", version),
@@ -1112,7 +1133,8 @@ def measure(args, work: Path, started: float) -> int:
         ("shape-breaking mutants", str(len(breaking))),
         ("detected on the mutated line", str(len(detected))),
         ("detection share", share),
-        ("missed, a new finding on another line", str(sum(bool(m.elsewhere) for m in missed))),
+        ("  + a new finding on another line", str(len(traced))),
+        ("detection share counting those", either),
         ("missed, no operand shape known", str(len(knew_none))),
         ("missed, some operand shapes known", str(len(knew_some))),
         ("missed, every operand shape known", str(len(knew_all))),
