@@ -227,7 +227,7 @@ class CallsMixin:
                 pairs.append((p, v, arg.value if arg is not None else node))
         for p, v, n in pairs:
             if p.declared.is_int and isinstance(v, Int):
-                b.bind(p.name, v.dim, (n, p.name))
+                b.bind(p.declared.dim.symbol if p.declared.dim is not None else p.name, v.dim, (n, p.name))
         for p, v, n in pairs:
             declared = p.declared.shape
             if declared is None or not isinstance(v, Array):

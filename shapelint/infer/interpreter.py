@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..config import Settings
 from ..shapes import Dim
-from ..values import UNKNOWN, Array, Int, Obj, Origin, Scalar, Value, join
+from ..values import UNKNOWN, Array, Int, NoneVal, Obj, Origin, Scalar, Value, join
 from .calls import BUILTINS, CallsMixin
 from .events import Event
 from .expressions import ExpressionsMixin
@@ -178,20 +178,38 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.env = saved
         methods = sorted(info.methods.values(), key=lambda m: m.name != "__init__")
         # first round, silent: what each method stores on self (methods that store nothing are skipped)
+        storing = [m for m in methods if _stores_on_self(m.node)]
+        seen: dict[str, dict] = {}
         self.silent += 1
         self.collecting = True
         try:
-            for m in methods:
-                if not _stores_on_self(m.node):
-                    continue
-                info.attrs = _joined(info)
-                self.analyse_function(m, None, {})
+            for m in storing:
+                seen[m.name] = self._collect(info, m)
+            # a method that read an attribute before a later method stored it (forward sets
+            # self.n_in, _init_params reads it) runs once more with what every method stores
+            final = _joined(info)
+            for m in storing:
+                before = seen[m.name]
+                changed = {k.split("[", 1)[0] for k in before.keys() | final.keys() if before.get(k) != final.get(k)}
+                if changed & _self_reads(m.node):
+                    self._collect(info, m)
         finally:
             self.silent -= 1
             self.collecting = False
         info.attrs = _joined(info)
         for m in methods:
             self.analyse_function(m, None, {})
+
+    def _collect(self, info: ClassInfo, m: FuncInfo) -> dict:
+        """Run method m silently, recording what it stores on self; returns the attributes it saw."""
+        info.attrs = _joined(info)
+        seen = info.attrs
+        info.stores = {}
+        self.analyse_function(m, None, {})
+        # a second run replaces what it stores again; a store it no longer reaches (an append
+        # to a list now unknown) still counts
+        info.method_stores[m.name] = {**info.method_stores.get(m.name, {}), **info.stores}
+        return seen
 
     def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
                          given: Optional[dict] = None, returns: Optional[list] = None) -> None:
@@ -234,7 +252,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                 return Array(d.shape, Origin("doc-param", info.doc_node, p.name))
             return Array(d.shape, Origin("param", p.node.annotation, p.name))
         if d.is_int:
-            return Int(Dim.sym(p.name))
+            return Int(d.dim if d.dim is not None else Dim.sym(p.name))
         if d.is_scalar:
             return Scalar()
         if p.kind in ("star", "starstar"):
@@ -273,9 +291,28 @@ def _stores_on_self(node: cst.FunctionDef) -> bool:
     return False
 
 
+def _self_reads(node: cst.FunctionDef) -> set[str]:
+    """The ``self.x`` keys a method mentions."""
+    out = set()
+    stack = list(iter_children(node.body))
+    while stack:
+        n = stack.pop()
+        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+            out.add("self." + n.attr.value)
+        stack.extend(iter_children(n))
+    return out
+
+
 def _joined(info: ClassInfo) -> dict:
+    """Each attribute's value over every method's stores.  ``self.W = None`` (not set yet) does
+    not count when some method stores something else: code that uses W as an array runs after."""
+    every: dict[str, list[Value]] = {}
+    for stores in info.method_stores.values():
+        for key, values in stores.items():
+            every.setdefault(key, []).extend(values)
     out: dict[str, Value] = {}
-    for key, values in info.stores.items():
+    for key, values in every.items():
+        values = [v for v in values if not isinstance(v, NoneVal)] or values
         acc = values[0]
         for v in values[1:]:
             acc = join(acc, v)

@@ -54,7 +54,7 @@ class FuncInfo:
             if p.declared.shape is not None:
                 out |= p.declared.shape.symbols()
             if p.declared.is_int:
-                out.add(p.name)
+                out.add(p.declared.dim.symbol if p.declared.dim is not None else p.name)
         return out
 
 
@@ -69,7 +69,8 @@ class ClassInfo:
     node: cst.ClassDef
     methods: dict[str, FuncInfo] = field(default_factory=dict)
     attrs: dict[str, Value] = field(default_factory=dict)  # "self.X" -> joined value
-    stores: dict[str, list[Value]] = field(default_factory=dict)  # every value assigned to self.X
+    stores: dict[str, list[Value]] = field(default_factory=dict)  # values assigned to self.X by the method run now
+    method_stores: dict[str, dict[str, list[Value]]] = field(default_factory=dict)  # the same, per method
     body_env: dict[str, Value] = field(default_factory=dict)
 
 
@@ -101,7 +102,7 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
     if ret.error and node.returns is not None:
         info.errors.append((node.returns, ret.error))
     doc = node.get_docstring(clean=False)
-    if doc and "shape" in doc:
+    if doc and ("shape" in doc or " int" in doc):
         _read_docstring(info, doc, trust_docstrings)
     return info
 
@@ -119,6 +120,9 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
             p.declared.contract = trust
         elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.scalars:
             p.declared = Declared(is_scalar=True, source="docstring")
+        elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.ints:
+            p.declared = Declared(is_int=True, source="docstring")
+            p.declared.dim = shapes.ints[p.name]
     if info.ret.shape is None and not info.ret.is_int and shapes.returns:
         if len(shapes.returns) == 1 and shapes.returns[0] is not None:
             info.ret = Declared(shapes.returns[0], source="docstring")

@@ -75,11 +75,11 @@ class Context:
                 return scope[key]
         return None
 
-    @staticmethod
-    def documentation_only(values) -> bool:
+    def documentation_only(self, values) -> bool:
         """Every value is a parameter or return exactly as a docstring documents it: a clash
-        among them is between docstring entries (often loose prose), not proven by the code."""
-        return all(isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED
+        among them is between docstring entries (often loose prose), not proven by the code
+        (unless docstrings are trusted as contracts)."""
+        return not self.settings.trust_docstrings and all(isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED
                    for v in values)
 
     def origin_text(self, origin: Optional[Origin], node=None) -> str:

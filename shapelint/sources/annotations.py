@@ -26,13 +26,14 @@ ARRAY_TYPES = {"ndarray", "NDArray", "Array", "ArrayLike", "Tensor"}
 class Declared:
     """What an annotation says: an array shape (maybe unknown rank), an int, or nothing."""
 
-    __slots__ = ("shape", "is_int", "is_scalar", "error", "source", "contract")
+    __slots__ = ("shape", "is_int", "is_scalar", "error", "source", "contract", "dim")
 
     def __init__(self, shape: Optional[Shape] = None, is_int: bool = False, error: Optional[str] = None,
                  is_scalar: bool = False, source: str = "annotation"):
         self.shape, self.is_int, self.error, self.is_scalar = shape, is_int, error, is_scalar
         self.source = source  # "annotation", "docstring" or "comment"
         self.contract = source != "docstring"  # values are checked against it (SL007)
+        self.dim = None  # an int's size when it is not the declared symbol of the parameter's name
 
 
 def _last_name(node: cst.BaseExpression) -> Optional[str]:

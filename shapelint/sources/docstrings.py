@@ -33,12 +33,14 @@ RETURNS_LINE = re.compile(r"^\s*Returns?\b", re.IGNORECASE)
 
 
 SCALAR_TYPE = re.compile(r"^(float|complex|bool)\b(?!\s+(array|ndarray|of))")
+INT_TYPE = re.compile(r"^int\b(\s*(,|\(|$)|\s+or\s+None\b)(?!.*\b(array|ndarray|list|tuple|float|str)\b)")
 
 
 @dataclass
 class DocShapes:
     params: dict[str, Shape] = field(default_factory=dict)
     scalars: set = field(default_factory=set)  # documented as a plain float
+    ints: dict = field(default_factory=dict)  # documented as an int: name -> its size (a symbol)
     returns: list[Optional[Shape]] = field(default_factory=list)  # one per documented return value
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
 
@@ -105,7 +107,7 @@ def _blocks(lines: list[str], start: int, indent: int) -> list[str]:
 
 def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShapes:
     result = DocShapes()
-    if not doc or "shape" not in doc:
+    if not doc or ("shape" not in doc and (group is None or " int" not in doc)):
         return result
     lines = doc.expandtabs().splitlines()
     section: Optional[str] = None
@@ -166,6 +168,10 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
             elif "names" in entry.groupdict() and SCALAR_TYPE.match(type_text.strip()):
                 for name in entry.group("names").split(","):
                     result.scalars.add(name.strip())
+            elif "names" in entry.groupdict() and INT_TYPE.match(type_text.strip()) and group is not None:
+                for name in entry.group("names").split(","):
+                    # the same size as the name in the docstring's shapes: n_out and (n_ex, n_out)
+                    result.ints[name.strip()] = Dim.documented(name.strip(), group)
     return result
 
 
