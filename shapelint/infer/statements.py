@@ -9,16 +9,20 @@ import libcst as cst
 
 from ..sources.docstrings import read_shape
 from ..shapes import Dim, ops
+from ..shapes.dim import display_name, substitute
 from ..shapes.errors import BroadcastError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Value, dims_of, is_arraylike, join, shape_of,
+    UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of, is_arraylike, join,
+    shape_of,
 )
 from ..shapes import Shape
 from .expressions import int_arith, key_of
 from .walk import iter_children
 
 SHAPE_COMMENT = re.compile(r"^#\s*shape\s*:\s*\(([^()]*)\)")
+# a comment line of its own before a statement: "# grad.shape = (n_samples, n_classes)"
+SHAPE_OF_COMMENT = re.compile(r"^#\s*([A-Za-z_]\w*)\.shape\s*(?:==?|:|is)\s*\(([^()]*)\)\s*$")
 MAX_LOOP_NESTING = 3
 COMPARE = {
     cst.Equal: lambda a, b: a == b, cst.NotEqual: lambda a, b: a != b, cst.LessThan: lambda a, b: a < b,
@@ -55,6 +59,9 @@ class StatementsMixin:
         return False
 
     def exec_stmt(self, stmt: cst.CSTNode) -> bool:
+        for line in getattr(stmt, "leading_lines", ()):
+            if line.comment is not None and ".shape" in line.comment.value:
+                self.shape_of_comment(line.comment)
         if isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 if self.exec_small(small):
@@ -283,6 +290,34 @@ class StatementsMixin:
                           mismatch=mm, value=small.value, name=key, function=None, vval=value)
         shape = instantiate(declared, b) if b.dims else declared
         self.env[key] = Array(shape, Origin("comment", stmt, key))
+
+    def shape_of_comment(self, comment: cst.Comment) -> None:
+        """``# grad.shape = (n_samples, n_classes)`` on a line of its own: what the author states
+        about a name at that point.  Its names are the local ints of the same name where there
+        are some, else sizes of the function's docstring group (as its docstring's names)."""
+        m = SHAPE_OF_COMMENT.match(comment.value)
+        if m is None or self.func is None:
+            return
+        key = m.group(1)
+        value = self.env.get(key)
+        if value is not None and not isinstance(value, (Array, Unknown)):
+            return
+        errors: list = []
+        group = self.func.cls.name if self.func.cls is not None else self.func.name
+        declared = read_shape("shape (" + m.group(2) + ")", errors, opaque=True, group=group)
+        if declared is None:
+            if errors:
+                self.emit("bad-annotation", comment, message=errors[0], function=None)
+            return
+        locals_ = {}
+        for name in declared.symbols():
+            local = self.env.get(display_name(name))
+            if isinstance(local, Int) and local.dim is not None:
+                locals_[name] = local.dim
+        shape = Shape(tuple(substitute(d, locals_) for d in declared.dims)) if locals_ else declared
+        if isinstance(value, Array) and value.shape is not None:
+            return  # the code already knows: the comment adds nothing
+        self.env[key] = Array(shape, Origin("comment", comment, key))
 
     def aug_assign(self, node: cst.AugAssign) -> None:
         target = self.eval(node.target)
