@@ -422,13 +422,34 @@ class StatementsMixin:
         compare = COMPARE.get(type(comp.operator))
         return compare(a, b) if compare is not None else None
 
+    def element_of(self, node, it: Value) -> Value:
+        """What one step of ``for x in <node>`` binds x to."""
+        if isinstance(it, Obj) and it.kind == "range":
+            return Int(None)
+        if isinstance(it, Array) and it.shape is not None and it.shape.fixed and it.shape.dims:
+            return Array(ops.Shape(it.shape.dims[1:]), Origin("expr", node))
+        if isinstance(it, Tup) and it.items:
+            acc = it.items[0]
+            for v in it.items[1:]:
+                acc = join(acc, v)
+            return acc
+        key = key_of(node)
+        if key is not None and not isinstance(it, Tup):
+            return self.lookup(key + ELEMENT)  # xs.append(h) ... for h in xs
+        return UNKNOWN
+
     def s_For(self, node: cst.For) -> bool:
         it = self.eval(node.iter)
-        element: Value = UNKNOWN
-        if isinstance(it, Obj) and it.kind == "range":
-            element = Int(None)
-        elif isinstance(it, Array) and it.shape is not None and it.shape.fixed and it.shape.dims:
-            element = Array(ops.Shape(it.shape.dims[1:]), Origin("expr", node.iter))
+        element = self.element_of(node.iter, it)
+        call = node.iter
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ("zip", "enumerate") \
+                and self.lookup(call.func.value) == Obj("builtin:" + call.func.value) \
+                and all(a.keyword is None and not a.star for a in call.args):
+            items = [self.element_of(a.value, self.value_of(a.value) or UNKNOWN) for a in call.args]
+            if call.func.value == "enumerate":
+                items = [Int(None), *items[:1]] if len(items) == 1 else []
+            if items:
+                element = Tup(tuple(items))
 
         def body() -> None:
             self.bind(node.target, element, None, node)
