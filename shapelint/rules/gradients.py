@@ -76,6 +76,17 @@ class _Scan(cst.CSTVisitor):
         self.subscripted: set[str] = set()
         self.calls: set[str] = set()
         self.has_list = False
+        self.products: list[list[str]] = []  # the named operands of each matrix product
+
+    @staticmethod
+    def _operand(e) -> str:
+        if isinstance(e, cst.Attribute) and e.attr.value == "T":
+            e = e.value
+        return key_of(e) or ""
+
+    def visit_BinaryOperation(self, n: cst.BinaryOperation) -> None:
+        if isinstance(n.operator, cst.MatrixMultiply):
+            self.products.append([self._operand(n.left), self._operand(n.right)])
 
     def visit_Name(self, n: cst.Name) -> None:
         self.names.add(n.value)
@@ -92,7 +103,13 @@ class _Scan(cst.CSTVisitor):
 
     def visit_Call(self, n: cst.Call) -> None:
         f = n.func
-        self.calls.add(f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", ""))
+        name = f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
+        self.calls.add(name)
+        if name in PRODUCTS:
+            operands = [self._operand(a.value) for a in n.args]
+            if isinstance(f, cst.Attribute) and name == "dot":
+                operands.append(self._operand(f.value))  # g.dot(x)
+            self.products.append(operands)
 
     def visit_List(self, n: cst.List) -> None:
         self.has_list = True
@@ -104,11 +121,23 @@ def scan(node) -> _Scan:
     return v
 
 
-def not_a_gradient(node, pkey: str) -> bool:
+PRODUCTS = ("dot", "matmul", "inner", "vdot", "tensordot")
+GRADIENT_LIKE = re.compile(r"^(grad|d[A-Z_]|dout|dloss|delta)|_grad(ient)?s?$")
+
+
+def not_a_gradient(node, pkey: str, scalar: bool = False) -> bool:
     """``x[1:] - x[:-1]`` or ``np.diff(x)``: a difference of the parameter; ``np.array([[0, 1]]) / 6``:
-    written-out values (test data).  Neither is a derivation."""
+    written-out values (test data); ``grad_sd = grad @ sd`` (a slope along sd) or ``grad_X =
+    grad_pointwise.T @ X`` (the chain rule for the weights, through X): a product of the parameter
+    itself with a gradient, or a scalar one.  None is the parameter's gradient."""
     found = scan(node)
-    return pkey in found.subscripted or bool(found.calls & set(NOT_GRADIENTS)) or found.has_list
+    if pkey in found.subscripted or found.calls & set(NOT_GRADIENTS) or found.has_list:
+        return True
+    for operands in found.products:
+        if pkey in operands and (scalar or any(GRADIENT_LIKE.search(o.rpartition(".")[2])
+                                               for o in operands if o != pkey)):
+            return True
+    return False
 
 
 def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
@@ -180,7 +209,8 @@ def check_assign(event, ctx) -> None:
     if pair is None:
         return
     pkey, pval = pair
-    if pkey == key or not_a_gradient(value_node, pkey):
+    scalar = val.shape is not None and val.shape.fixed and not val.shape.dims
+    if pkey == key or not_a_gradient(value_node, pkey, scalar):
         return
     report(ctx, event.node, key, value_node, val.shape, pkey, pval)
 
@@ -253,6 +283,9 @@ SHAPE = Rule(
     Through containers, `grads["W"]` (or `gradients`, `dparams`) belongs to `params["W"]` (or
     `parameters`, `weights`), with or without `self.`.
     Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted.
+    Not gradients of `P`: differences of `P` (`np.diff(P)`, `P[1:] - P[:-1]`), written-out
+    values, and products of `P` itself with a gradient or into a scalar (`grad_X =
+    grad_pointwise.T @ X` is the chain rule for the weights; `grad_sd = grad @ sd` is a slope).
     Other naming conventions can be added with `gradient-patterns` in the configuration (or
     `--gradient-pattern`): regular expressions whose group `p` captures the parameter's name.
 
