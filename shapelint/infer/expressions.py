@@ -206,7 +206,11 @@ class ExpressionsMixin:
         if isinstance(base, Instance) and key is not None:
             return UNKNOWN
         if key is not None and key.startswith("self.") and self.cls is not None:
-            return self.cls.attrs.get(key, UNKNOWN)
+            if key in self.cls.attrs:
+                return self.cls.attrs[key]
+            m = self.cls.methods.get(attr)
+            if m is not None and key.count(".") == 1 and _is_property(m.node):
+                return self.infer_return(m, {})  # self.hyperparameters: what the property returns
         return UNKNOWN
 
     def e_Subscript(self, node: cst.Subscript) -> Value:
@@ -253,6 +257,12 @@ class ExpressionsMixin:
                         unknown = True
                         bounds.append(None)
                 items.append(ops.Slice(*bounds, unknown=unknown))
+        if isinstance(base, DictLit) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            k = node.slice[0].slice.value
+            if isinstance(k, cst.SimpleString):  # {"epsilon": 1e-5}["epsilon"]
+                found = [v for name, v in base.entries if name == k.evaluated_value]
+                return found[-1] if found else UNKNOWN
+            return UNKNOWN
         if isinstance(base, Tup):
             if len(items) == 1 and isinstance(items[0], Dim) and items[0].value is not None:
                 k = items[0].value
@@ -375,3 +385,12 @@ class ExpressionsMixin:
 from .scope_info import Instance  # noqa: E402  (cycle: scope_info imports values only)
 
 __all__ = ["ExpressionsMixin", "key_of", "SCALAR", "Shape"]
+
+
+def _is_property(node: cst.FunctionDef) -> bool:
+    for dec in node.decorators:
+        d = dec.decorator
+        name = d.attr.value if isinstance(d, cst.Attribute) else getattr(d, "value", None)
+        if name in ("property", "cached_property"):
+            return True
+    return False

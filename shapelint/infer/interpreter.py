@@ -260,6 +260,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         default = p.node.default
         if isinstance(default, cst.Integer):
             return Int(Dim.sym(p.name, opaque=True))
+        if isinstance(default, cst.Float):
+            return Scalar()  # epsilon=1e-5
         return UNKNOWN
 
 
