@@ -10,7 +10,7 @@ from .. import numpy_api
 from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
-from ..values import NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, Tup, Value, join, shape_of
+from ..values import NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, Tup, Unknown, Value, join, shape_of
 from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
@@ -102,8 +102,11 @@ class CallsMixin:
         if isinstance(receiver, Obj) and receiver.kind.startswith("qual:"):
             return self.eval(func)
         self.values[id(func)] = UNKNOWN
-        if (isinstance(receiver, Tup) and receiver.is_list) or (isinstance(receiver, Obj) and receiver.kind == "list"):
-            key = key_of(func.value)
+        key = key_of(func.value)
+        inherited = (isinstance(receiver, Unknown) and name == "append" and key is not None and key.startswith("self.")
+                     and key.count(".") == 1)  # self.X = [] in a base class, self.X.append(X) here
+        if (isinstance(receiver, Tup) and receiver.is_list) or (isinstance(receiver, Obj) and receiver.kind == "list") \
+                or inherited:
             if key is not None:
                 # xs.append(v): the length is no longer known; the items are v's shape while all agree
                 self.store(key, Obj("list"))

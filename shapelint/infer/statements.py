@@ -201,6 +201,11 @@ class StatementsMixin:
                 self.store(key + ELEMENT, acc)
         else:
             self.store(key, value)
+            source = key_of(value_node) if isinstance(value_node, (cst.Name, cst.Attribute)) else None
+            if source is not None and source != key:
+                item = self.lookup(source + ELEMENT)
+                if item is not UNKNOWN:
+                    self.store(key + ELEMENT, item)  # X = self.X: the same list, the same items
         self.emit("assign", target, key=key, value=value_node, vval=value, stmt=stmt)
 
     def store(self, key: str, value: Value) -> None:
