@@ -192,3 +192,39 @@ class ImportGraph:
                 h.update(r.encode())
             comp_hash.append(h.hexdigest())
         return [comp_hash[self.component_of[i]] for i in range(len(self.paths))]
+
+    # --- the order of a run, for one process ------------------------------------------------------
+
+    def imported_first(self, indices: Iterable[int]) -> list[int]:
+        """``indices`` in an order where a file comes after the files it imports (outside import
+        cycles): a file's tree, from its own check, is then at hand for the files that call into
+        it (``Project.adopt``) instead of being parsed again for them."""
+        wanted = set(indices)
+        out = []
+        for members in self.components:
+            if len(members) == 1:
+                out += [v for v in members if v in wanted]
+                continue
+            # in an import cycle (a package whose __init__ imports its modules, which import
+            # from the package): the files that import fewest of the others first
+            inside = set(members)
+            out += sorted((v for v in members if v in wanted), key=lambda v: (len(self.edges[v] & inside), v))
+        return out
+
+    def last_use(self, order: Sequence[int]) -> list[int]:
+        """For each file, the last position in ``order`` of a file that may need it (itself, or a
+        file that imports it, directly or not); -1 when there is none."""
+        position = [-1] * len(self.paths)
+        for k, v in enumerate(order):
+            position[v] = k
+        last_c = [-1] * len(self.components)
+        preds: list[set[int]] = [set() for _ in self.components]
+        for c in range(len(self.components)):
+            for s in self._successors(c):
+                preds[s].add(c)
+        for c in range(len(self.components) - 1, -1, -1):  # importers before what they import
+            last = max(position[v] for v in self.components[c])
+            for p in preds[c]:
+                last = max(last, last_c[p])
+            last_c[c] = last
+        return [last_c[self.component_of[i]] for i in range(len(self.paths))]

@@ -16,7 +16,6 @@ from .config import Settings
 from .diagnostics import Diagnostic
 from .files import SourceError, read_source, split_lines
 from .infer import Interpreter
-from .project import Project
 from .rules import HANDLERS
 from .rules.context import Context
 from .rules.meta import INTERNAL, SYNTAX
@@ -80,20 +79,21 @@ def _quiet_parse(source: str) -> ast.AST:
         return ast.parse(source)
 
 
-def _refused(path: str, source: str) -> "Diagnostic | None":
+def _refused(path: str, source: str, tree: "ast.AST | None" = None) -> "Diagnostic | None":
     """A finding for text that must not reach libcst, or None.
 
-    CPython's parser runs first (parsing only: about 6% of a check).  libcst accepts some files
-    Python refuses (NUL bytes, brackets nested more than 200 deep) and crashes the process or takes
-    minutes on nesting a few thousand deep.  Other syntax errors are left to libcst, as before: it
-    may read syntax newer than the Python shapelint runs on."""
+    CPython's parser runs first (parsing only: about 6% of a check; ``tree``: its tree of
+    ``source`` when the caller has it already).  libcst accepts some files Python refuses (NUL
+    bytes, brackets nested more than 200 deep) and crashes the process or takes minutes on nesting
+    a few thousand deep.  Other syntax errors are left to libcst, as before: it may read syntax
+    newer than the Python shapelint runs on."""
     nul = source.find("\x00")
     if nul >= 0:
         before = split_lines(source[: nul + 1])
         return _file_finding(path, SYNTAX, "the file contains a NUL byte (\\x00), which Python does not allow "
                              "in source code", len(before), len(before[-1]))
     try:
-        tree = _quiet_parse(source)
+        tree = tree if tree is not None else _quiet_parse(source)
     except SyntaxError as err:
         msg = str(err.msg)
         # too deep, or an int literal of more than 4,300 digits (Python >= 3.10.7 refuses it; libcst does not)
@@ -134,21 +134,35 @@ def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagn
     return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
 
 
-def check_source(path: str, source: str, settings: Settings, project=None) -> list[Diagnostic]:
+def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree: "ast.AST | None" = None):
+    """``(libcst tree, [])``, or ``(None, the file's findings)`` for text that must not or cannot
+    be parsed (``settings`` None: no findings, the tree or None)."""
+    refused = _refused(path, source, ast_tree)  # NUL bytes, pathological nesting: never given to libcst
+    if refused is not None:
+        return None, [refused] if settings is not None and settings.enabled(refused.code) else []
+    try:
+        return cst.parse_module(source), []
+    except cst.ParserSyntaxError as exc:
+        if settings is None:
+            return None, []
+        found = [_syntax_finding(path, source, exc)]
+        return None, [d for d in found if settings.enabled(d.code)]
+    except (RecursionError, MemoryError):
+        if settings is None:
+            return None, []
+        return None, [_file_finding(path, SYNTAX, "cannot parse: nested too deeply for the parser")]
+
+
+def check_source(path: str, source: str, settings: Settings, project=None,
+                 ast_tree: "ast.AST | None" = None) -> list[Diagnostic]:
     """Every finding for one file's text, suppressions applied, sorted.  ``project``
-    (a shapelint.project.Project of every checked file) lets calls into other files be followed."""
+    (a shapelint.project.Project of every checked file) lets calls into other files be followed;
+    ``ast_tree``: Python's syntax tree of ``source``, when the caller has it already."""
     if sys.getrecursionlimit() < RECURSION_LIMIT:  # also when called directly (tests, --fix), not via runner
         sys.setrecursionlimit(RECURSION_LIMIT)
-    refused = _refused(path, source)  # NUL bytes, pathological nesting: never given to libcst
-    if refused is not None:
-        return [refused] if settings.enabled(refused.code) else []
-    try:
-        module = cst.parse_module(source)
-    except cst.ParserSyntaxError as exc:
-        found = [_syntax_finding(path, source, exc)]
-        return [d for d in found if settings.enabled(d.code)]
-    except (RecursionError, MemoryError):
-        return [_file_finding(path, SYNTAX, "cannot parse: nested too deeply for the parser")]
+    module, problems = parse_checked(path, source, settings, ast_tree)
+    if module is None:
+        return problems
     ctx = Context(module, path, settings)
 
     def sink(event) -> None:
@@ -166,6 +180,11 @@ def check_source(path: str, source: str, settings: Settings, project=None) -> li
         notes = [traceback.format_exc()] if settings.verbose else []
         found = [_file_finding(path, INTERNAL, f"shapelint failed on this file: {type(exc).__name__}: {exc}",
                                notes=notes)]
+    # the analysis ties the tree and the interpreter into a reference cycle (interpreter -> sink ->
+    # context -> interpreter): cut it, so that what hangs on it is freed at once, not by the collector
+    ctx.__dict__.clear()
+    if project is not None:
+        project.adopt(path, module, len(source))  # parsed once: files checked later may call into it
     found = apply_suppressions(path, source, found, settings)  # per-file-ignores, comments, SL901
     return sorted(found, key=Diagnostic.sort_key)
 

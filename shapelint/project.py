@@ -1,14 +1,21 @@
 """The checked files as a set of modules: calls between them are followed.
 
-A module is parsed only when another checked file calls into it, then kept
-for the rest of the run (per process).  Its module-level code is interpreted
-once, silently, so its functions' declarations and globals are known.
+A module is parsed only when another checked file calls into it.  Its module-level code is
+interpreted once, silently, so its functions' declarations and globals are known; the tree and
+that interpreter are kept until ``release`` says that no file left to check in this process
+needs them (the runner knows it from the import graph), else for the rest of the run.
+
+A file checked in this process before the files that import it is not parsed again for them: the
+engine hands its tree over (``adopt``) when the runner said a later file may need it (``keep``).
+Never the other way round: a file's own check never runs on a tree that a silent interpreter of
+this project has seen, so what it reports (line numbers of where shapes come from included) does
+not depend on what was checked before it.
 """
 
 from __future__ import annotations
 
 import os
-from typing import Optional
+from typing import Iterable, Optional
 
 import libcst as cst
 
@@ -32,8 +39,13 @@ def module_names(path: str) -> list[str]:
     return names
 
 
+# source characters of adopted trees kept, in one process, before any call needs them (their
+# trees take 15-80 bytes a character): enough for the modules a package's files call into
+SPARE_CHARS = 2 * 1024 * 1024
+
+
 class Project:
-    def __init__(self, files):
+    def __init__(self, files, keep: Iterable[str] = (), spare_chars: int = SPARE_CHARS):
         self.by_module: dict[str, str] = {}
         self.module_of: dict[str, str] = {}
         for f in files:
@@ -42,7 +54,17 @@ class Project:
                 self.module_of[os.path.abspath(f)] = names[0]
             for name in names:
                 self.by_module.setdefault(name, f)
-        self._trees: dict[str, Optional[cst.Module]] = {}
+        self._names: dict[str, list[str]] = {}  # path -> the module names that mean it
+        for name, f in self.by_module.items():
+            self._names.setdefault(f, []).append(name)
+        self._trees: dict[str, Optional[cst.Module]] = {}  # path -> its tree (None: not parseable)
+        self.keep = set(keep)  # files whose tree their check hands over, for files checked later
+        # adopted trees no file has called into yet (the import graph sees more imports than
+        # there are calls with shapes): the oldest are dropped beyond ``spare_chars`` of source
+        self._spare: dict[str, int] = {}  # path -> characters, oldest first
+        self._spare_chars = 0
+        self.spare_limit = spare_chars
+        self._chars: dict[str, int] = {}  # path -> characters of its tree
         self.interpreters: dict[str, object] = {}  # module name -> its (module-level) interpreter
         self.loading: set[str] = set()
 
@@ -50,13 +72,50 @@ class Project:
         return self.module_of.get(os.path.abspath(path))
 
     def tree(self, module: str) -> Optional[cst.Module]:
-        if module not in self._trees:
-            path = self.by_module.get(module)
-            tree = None
-            if path is not None:
-                try:
-                    tree = cst.parse_module(read_source(path))
-                except (SourceError, cst.ParserSyntaxError, RecursionError):
-                    tree = None  # reported when that file itself is checked
-            self._trees[module] = tree
-        return self._trees[module]
+        path = self.by_module.get(module)
+        if path is None:
+            return None
+        if path in self._spare:
+            self._spare_chars -= self._spare.pop(path)  # in use now: kept until released
+        if path not in self._trees:
+            from .engine import parse_checked
+
+            try:
+                # as the file's own check would: what must not reach libcst does not (a crash here
+                # would take every file down with it), and what libcst cannot parse gives no tree
+                source = read_source(path)
+                tree, _ = parse_checked(path, source, None)
+                self._chars[path] = len(source)
+            except SourceError:
+                tree = None  # reported when that file itself is checked
+            self._trees[path] = tree
+        return self._trees[path]
+
+    def adopt(self, path: str, tree: cst.Module, chars: int) -> None:
+        """``path`` was just checked, from ``tree`` (of ``chars`` characters): keep it for the
+        files that may call into it later, if the runner said there are some."""
+        if path not in self.keep or path in self._trees:
+            return
+        self._trees[path] = tree
+        self._chars[path] = chars
+        self._spare[path] = chars
+        self._spare_chars += chars
+        while self._spare_chars > self.spare_limit and len(self._spare) > 1:
+            oldest = next(iter(self._spare))
+            self._spare_chars -= self._spare.pop(oldest)
+            del self._trees[oldest]
+            del self._chars[oldest]
+
+    def release(self, paths: Iterable[str]) -> int:
+        """Forget the trees and interpreters of ``paths`` (parsed again if ever needed); returns
+        the characters of source whose trees were let go."""
+        chars = 0
+        for path in paths:
+            self.keep.discard(path)
+            self._trees.pop(path, None)
+            self._spare_chars -= self._spare.pop(path, 0)
+            chars += self._chars.pop(path, 0)
+            for name in self._names.get(path, ()):
+                if name not in self.loading:
+                    self.interpreters.pop(name, None)
+        return chars

@@ -142,9 +142,11 @@ def _check_text(path: str, text: str, settings: Settings, mode: str, project_of)
             tree = None  # not valid Python for CPython: libcst reports it as it always does
         if tree is not None and (mode == SKIP or not relevant_tree(tree)):
             return [], False
+    else:
+        tree = None
     from . import engine
 
-    return engine.check_source(path, text, settings, project_of()), True
+    return engine.check_source(path, text, settings, project_of(), ast_tree=tree), True
 
 
 def check_one(path: str, settings: Settings, mode: str = FULL, timeout: Optional[float] = None,
@@ -179,16 +181,54 @@ class ProjectHolder:
     """The Project of all checked files (calls between them are followed), built on first use so
     that a run whose files are all skipped never imports libcst."""
 
-    def __init__(self, files: Sequence[str]):
+    def __init__(self, files: Sequence[str], keep: Sequence[str] = (), share: int = 1):
         self.files = files
+        self.keep = keep  # files whose tree is kept after their check, for files checked later
+        self.share = share  # processes sharing the memory for trees kept (Project.spare_chars)
         self.project = None
 
     def __call__(self):
         if self.project is None:
-            from .project import Project
+            from .project import SPARE_CHARS, Project
 
-            self.project = Project(self.files)
+            self.project = Project(self.files, self.keep, SPARE_CHARS // self.share)
         return self.project
+
+    def release(self, paths: Sequence[str]) -> None:
+        """No file left to check in this process needs ``paths``: forget them."""
+        if self.project is not None and paths:
+            _released[0] += self.project.release(paths)
+
+
+@dataclass
+class Plan:
+    """The order in which one process checks files, and what its project may keep or forget."""
+
+    order: list  # the paths to check, each after the files it imports (outside import cycles)
+    last_use: dict  # path -> the last position in ``order`` of a file that may call into it
+
+    @classmethod
+    def of(cls, todo: Sequence[str], unique: Sequence[str], graph, in_order: bool = False) -> "Plan":
+        """``todo`` ordered by ``graph`` (the import graph of ``unique``; None: as it is), or as
+        it is (``in_order``)."""
+        if graph is None:
+            return cls(list(todo), {})
+        index = {p: i for i, p in enumerate(unique)}
+        order = [index[p] for p in todo] if in_order else graph.imported_first(index[p] for p in todo)
+        last = graph.last_use(order)
+        return cls([unique[i] for i in order], {unique[v]: k for v, k in enumerate(last) if k >= 0})
+
+    def keep(self) -> list[str]:
+        """The files checked before a file that may call into them: their tree is kept."""
+        position = {p: k for k, p in enumerate(self.order)}
+        return [p for p, k in self.last_use.items() if position.get(p, k) < k]
+
+    def releases(self) -> list[list[str]]:
+        """For each position in ``order``, the files no later position needs."""
+        out: list[list[str]] = [[] for _ in self.order]
+        for path, k in self.last_use.items():
+            out[k].append(path)
+        return out
 
 
 GC_THRESHOLD = (1_000_000, 1_000, 1_000)  # automatic collections: only a safety net
@@ -218,12 +258,63 @@ def prepare_process():
 
 
 _files_done = [0]
+_released = [0]  # characters of source whose trees the project let go since the last full collection
+GC_FULL_RELEASED = 1024 * 1024
 
 
-def after_file() -> None:
-    """What a checked file left behind, collected once (see ``prepare_process``)."""
+def after_file(give_back: bool = False) -> None:
+    """What a checked file left behind, collected once (see ``prepare_process``); and, once
+    the project has let go of enough old trees (tied into cycles by their interpreters, in the
+    oldest generation by then), everything.  ``give_back``: return memory to the system when
+    the process has grown (see ``give_back_memory``)."""
     _files_done[0] += 1
-    gc.collect(1 if _files_done[0] % GC_YOUNG_EVERY == 0 else 0)
+    if _released[0] >= GC_FULL_RELEASED:
+        _released[0] = 0
+        gc.collect()
+    else:
+        gc.collect(1 if _files_done[0] % GC_YOUNG_EVERY == 0 else 0)
+    if give_back:
+        give_back_memory()
+
+
+GIVE_BACK_MB = 32  # growth of the process since the last give-back that makes it give back again
+_resident_floor = [0.0]
+_malloc_trim: list = []
+
+
+def _resident_mb() -> float:
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def give_back_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``; elsewhere nothing),
+    if the process grew by GIVE_BACK_MB since it last did.
+
+    libcst's native parser needs about 20 KB per bracket of the file while it runs (130 MB for
+    some 160 KB test files) and frees it all before returning, but the C allocator keeps the
+    pages: each worker of a pool would stay at the size of its largest parse so far, all of
+    them at once.  Giving back costs a few milliseconds, and page faults when the next large
+    parse needs the memory again: only workers do it, and only after a large parse."""
+    if not _malloc_trim:
+        trim = None
+        if sys.platform.startswith("linux") and os.path.exists("/proc/self/statm"):
+            try:
+                import ctypes
+
+                trim = ctypes.CDLL("libc.so.6").malloc_trim
+                trim.argtypes = [ctypes.c_size_t]
+            except (OSError, AttributeError):
+                trim = None
+        _malloc_trim.append(trim)
+    if _malloc_trim[0] is None:
+        return
+    if _resident_mb() - _resident_floor[0] > GIVE_BACK_MB:
+        _malloc_trim[0](0)
+        _resident_floor[0] = _resident_mb()
 
 
 # --- many files ------------------------------------------------------------------------------------
@@ -238,8 +329,9 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _scan(files: Sequence[str], want_digests: bool):
-    """Read every file once: its digest, what the pre-filter says, its imports, its size."""
+def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = None):
+    """Read every file once: its digest, what the pre-filter says, its imports, its size (and
+    into ``brackets``, if given, path -> its number of opening brackets)."""
     from .cache import digest
     from .deps import scan_imports
 
@@ -267,6 +359,8 @@ def _scan(files: Sequence[str], want_digests: bool):
             imports.append([])
             continue
         own.append(prefilter(text))
+        if brackets is not None:
+            brackets[path] = text.count("(") + text.count("[") + text.count("{")
         if own[-1] is None:
             undecided[i] = text
         imports.append(scan_imports(text) if "import" in text else [])
@@ -352,16 +446,19 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
         cache = Cache.open(cache_dir, settings)
 
     modes = {path: FULL for path in unique}
+    graph = None
+    brackets: dict[str, int] = {}
     if cache is None and not use_prefilter:
         sizes = {path: _size(path) for path in unique}
     else:
         from .deps import ImportGraph
 
-        digests, own, imports, size_list, undecided = _scan(unique, cache is not None)
+        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, brackets)
         sizes = dict(zip(unique, size_list))
         graph = ImportGraph(unique, imports)
         if use_prefilter:
             modes = modes_for(unique, own, graph, undecided)
+        del undecided, imports
         if cache is not None:
             cache.set_keys(unique, digests, graph.hashes(digests))
             for path in unique:
@@ -370,7 +467,8 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
                     results[path] = hit
             stats.cached += len(results)
 
-    todo = [path for path in unique if path not in results]
+    plan = Plan.of([path for path in unique if path not in results], unique, graph)
+    todo = plan.order
     outcomes: dict[str, FileOutcome] = {}
     if todo:
         restore_gc = prepare_process()
@@ -382,13 +480,15 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
 
                 if any(modes[p] == FULL for p in todo):
                     from . import engine  # noqa: F401 - imported once here, inherited by forked workers
-                outcomes, worker_cpu = pool.run(todo, modes, sizes, unique, settings, workers, timeout)
+                heavy = {p for p, n in brackets.items() if n >= pool.HEAVY_BRACKETS and modes.get(p) == FULL}
+                outcomes, worker_cpu = pool.run(todo, modes, sizes, unique, settings, workers, timeout, graph, heavy)
                 stats.workers = max(stats.workers, workers)
                 stats.worker_cpu.extend(sorted(worker_cpu.values(), reverse=True))
             else:
-                project_of = ProjectHolder(unique)
-                for path in todo:
+                project_of = ProjectHolder(unique, plan.keep())
+                for path, done_with in zip(todo, plan.releases()):
                     outcomes[path] = check_one(path, settings, modes[path], timeout, project_of)
+                    project_of.release(done_with)
                     if outcomes[path].parsed:
                         after_file()
         finally:

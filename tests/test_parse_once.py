@@ -1,0 +1,158 @@
+"""Each file parsed once per process, memory handed back: the order of a run (files after what they
+import), trees handed from a file's check to the project, what the project forgets and when, and
+the pool's chunks.  None of it may change a finding."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from shapelint import engine, pool, project, runner
+from shapelint.config import Settings
+from shapelint.deps import ImportGraph, scan_imports
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def graph_of(tmp_path, sources: dict[str, str]) -> tuple[list[str], ImportGraph]:
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    paths = sorted(str(tmp_path / name) for name in sources)
+    texts = [Path(p).read_text(encoding="utf-8") for p in paths]
+    return paths, ImportGraph(paths, [scan_imports(t) for t in texts])
+
+
+def names(paths, order):
+    return [os.path.basename(paths[i]) for i in order]
+
+
+# --- the order of a run ----------------------------------------------------------------------------
+
+
+def test_imported_files_come_first_and_last_use_covers_every_importer(tmp_path):
+    paths, graph = graph_of(tmp_path, {
+        "a.py": "import b\n",  # a -> b -> c; d imports c; e alone
+        "b.py": "import c\n",
+        "c.py": "x = 1\n",
+        "d.py": "from c import x\n",
+        "e.py": "y = 2\n",
+    })
+    order = graph.imported_first(range(len(paths)))
+    got = names(paths, order)
+    assert sorted(got) == sorted(os.path.basename(p) for p in paths)
+    assert got.index("c.py") < got.index("b.py") < got.index("a.py")
+    assert got.index("c.py") < got.index("d.py")
+    last = dict(zip((os.path.basename(p) for p in paths), graph.last_use(order)))
+    position = {n: k for k, n in enumerate(got)}
+    assert last["c.py"] == max(position["a.py"], position["b.py"], position["d.py"])
+    assert last["b.py"] == position["a.py"]
+    assert last["a.py"] == position["a.py"] and last["e.py"] == position["e.py"]
+    # files not in the run: their last use is that of the files of the run that import them
+    some = [i for i, p in enumerate(paths) if not p.endswith(("c.py", "d.py"))]
+    order = graph.imported_first(some)
+    last = graph.last_use(order)
+    assert last[paths.index(str(tmp_path / "c.py"))] == order.index(paths.index(str(tmp_path / "a.py")))
+    assert last[paths.index(str(tmp_path / "d.py"))] == -1
+
+
+def test_in_an_import_cycle_the_files_importing_fewest_of_it_come_first(tmp_path):
+    os.mkdir(tmp_path / "pkg")
+    paths, graph = graph_of(tmp_path, {
+        "pkg/__init__.py": "from .m1 import f\nfrom .m2 import g\nfrom .m3 import h\n",
+        "pkg/m1.py": "from pkg import g, h\n",
+        "pkg/m2.py": "from pkg import h\n",
+        "pkg/m3.py": "import numpy\n",
+    })
+    got = names(paths, graph.imported_first(range(len(paths))))
+    assert got[0] == "m3.py" and got[-1] == "__init__.py"
+
+
+def test_plan_keeps_what_later_files_may_need_and_releases_after_the_last(tmp_path):
+    paths, graph = graph_of(tmp_path, {"a.py": "import b\n", "b.py": "x = 1\n", "c.py": "y = 2\n"})
+    plan = runner.Plan.of(paths, paths, graph)
+    assert [os.path.basename(p) for p in plan.order][:2] == ["b.py", "a.py"]
+    assert [os.path.basename(p) for p in plan.keep()] == ["b.py"]
+    releases = plan.releases()
+    released_at = {os.path.basename(p): k for k, done in enumerate(releases) for p in done}
+    assert released_at["b.py"] == plan.order.index(str(tmp_path / "a.py"))
+    assert runner.Plan.of(paths, paths, None).order == paths  # no graph: as given, nothing kept
+
+
+# --- parsed once -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def count_parses(monkeypatch):
+    parsed: list[str] = []
+    real = engine.cst.parse_module
+
+    def counting(source, *args, **kw):
+        parsed.append(source)
+        return real(source, *args, **kw)
+
+    monkeypatch.setattr(engine.cst, "parse_module", counting)
+    return parsed
+
+
+def test_a_file_called_into_is_parsed_once_and_findings_do_not_change(tmp_path, monkeypatch, count_parses):
+    shutil.copytree(ROOT / "fixtures" / "crossfile", tmp_path / "crossfile")
+    monkeypatch.chdir(tmp_path)
+    files = sorted(str(p) for p in Path("crossfile").glob("*.py"))
+    once = runner.check_paths(files, Settings(), jobs=1)
+    assert len(count_parses) == len(files)  # layers.py: by its own check only, before its importers
+    assert any(d.code == "SL007" for d in once)
+    count_parses.clear()
+    # without the import graph (no pre-filter, no cache) the files are parsed again where called into
+    again = runner.check_paths(files, Settings(), jobs=1, use_prefilter=False)
+    assert len(count_parses) > len(files)
+    assert [repr(d) for d in again] == [repr(d) for d in once]
+    # and whatever order, whatever process: the same findings
+    monkeypatch.setattr(runner, "POOL_MIN_BYTES", 0)
+    assert [repr(d) for d in runner.check_paths(files[::-1], Settings(), jobs=2)] == [repr(d) for d in once]
+
+
+def test_project_adopts_only_what_it_was_told_to_keep_within_its_budget(tmp_path):
+    paths = []
+    for name in ("a", "b", "c"):
+        (tmp_path / f"{name}.py").write_text("x = 1\n", encoding="utf-8")
+        paths.append(str(tmp_path / f"{name}.py"))
+    proj = project.Project(paths, keep=paths[:2] + paths[2:], spare_chars=10)
+    tree = engine.cst.parse_module("x = 1\n")
+    proj.adopt(paths[0], tree, 6)
+    assert proj.tree("a") is tree  # no parse: the checked file's tree
+    proj.adopt(paths[1], tree, 6)
+    proj.adopt(paths[2], tree, 6)  # over budget: the oldest spare tree (b; a is in use) goes
+    assert set(proj._trees) == {paths[0], paths[2]}
+    assert proj.release([paths[0], paths[2]]) == 12
+    assert not proj._trees and not proj.interpreters
+    other = project.Project(paths)  # nothing to keep: nothing adopted
+    other.adopt(paths[0], tree, 6)
+    assert not other._trees
+
+
+def test_the_project_never_gives_libcst_what_the_engine_refuses(tmp_path, monkeypatch):
+    deep = tmp_path / "deep.py"
+    deep.write_text("x = " + "(" * 3000 + "1" + ")" * 3000 + "\n", encoding="utf-8")
+
+    def boom(*args, **kw):
+        raise AssertionError("libcst was given a file nested 3,000 deep")
+
+    monkeypatch.setattr(engine.cst, "parse_module", boom)
+    assert project.Project([str(deep)]).tree("deep") is None
+
+
+# --- the pool's chunks --------------------------------------------------------------------------------
+
+
+def test_heavy_files_go_first_in_chunks_of_their_own_and_chunks_shrink():
+    sizes = {f"f{i:02}.py": i * 100 for i in range(1, 41)}
+    heavy = {"f05.py", "f30.py"}
+    chunks = pool._chunks(list(sizes), sizes, 2, heavy)
+    assert sorted(p for c in chunks for p in c) == sorted(sizes)
+    assert chunks[0] == ["f30.py", "f05.py"]
+    rest = [sum(sizes[p] for p in c) for c in chunks[1:]]
+    assert rest[0] >= rest[-1] and len(chunks) >= 6
+    assert pool._chunks(list(sizes), sizes, 1, heavy)[0][0] == "f40.py"  # one worker: no lane of its own
