@@ -156,3 +156,17 @@ def test_heavy_files_go_first_in_chunks_of_their_own_and_chunks_shrink():
     rest = [sum(sizes[p] for p in c) for c in chunks[1:]]
     assert rest[0] >= rest[-1] and len(chunks) >= 6
     assert pool._chunks(list(sizes), sizes, 1, heavy)[0][0] == "f40.py"  # one worker: no lane of its own
+
+
+def test_giving_memory_back_is_harmless_anywhere(monkeypatch):
+    runner.give_back_memory()
+    monkeypatch.setattr(runner, "_resident_floor", [0.0])
+    runner.give_back_memory()  # grown since the floor: gives back (glibc), or does nothing
+    assert runner._resident_floor[0] >= 0.0
+
+
+def test_a_pool_plan_keeps_the_chunks_order(tmp_path):
+    paths, graph = graph_of(tmp_path, {"a.py": "import b\n", "b.py": "x = 1\n"})
+    plan = runner.Plan.of(paths, paths, graph, in_order=True)  # a first: b cannot be kept for it
+    assert plan.order == paths and plan.keep() == []
+    assert plan.last_use[paths[1]] == 1 and plan.last_use[paths[0]] == 0
