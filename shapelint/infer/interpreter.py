@@ -265,29 +265,30 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         return UNKNOWN
 
 
+_ASSIGNING = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)
+
+
 def _stores_on_self(node: cst.FunctionDef) -> bool:
-    """Does the method assign ``self.x`` (or ``self.x[...]``) anywhere?  A plain walk, no visitor."""
+    """Does the method assign ``self.x`` (or ``self.x[...]``) anywhere?  A plain walk, no visitor;
+    exact types, not isinstance (libcst's classes are ABCs: slow to test against)."""
     stack = list(iter_children(node.body))
     while stack:
         n = stack.pop()
-        targets = ()
-        if isinstance(n, cst.AssignTarget):
-            targets = (n.target,)
-        elif isinstance(n, (cst.AugAssign, cst.AnnAssign)):
-            targets = (n.target,)
-        for t in targets:
-            todo = [t]
+        kind = type(n)
+        if kind in _ASSIGNING:
+            todo = [n.target]
             while todo:
                 x = todo.pop()
-                if isinstance(x, (cst.Tuple, cst.List)):
+                t = type(x)
+                if t is cst.Tuple or t is cst.List:
                     todo.extend(e.value for e in x.elements)
-                elif isinstance(x, cst.Subscript):
+                elif t is cst.Subscript:
                     todo.append(x.value)
-                elif isinstance(x, cst.Attribute):
-                    if isinstance(x.value, cst.Name) and x.value.value == "self":
+                elif t is cst.Attribute:
+                    if type(x.value) is cst.Name and x.value.value == "self":
                         return True
                     todo.append(x.value)
-        if isinstance(n, cst.Call) and isinstance(n.func, cst.Attribute) and n.func.attr.value == "append":
+        elif kind is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value == "append":
             return True  # self.xs.append(...) fills a container on self
         stack.extend(iter_children(n))
     return False
@@ -299,7 +300,7 @@ def _self_reads(node: cst.FunctionDef) -> set[str]:
     stack = list(iter_children(node.body))
     while stack:
         n = stack.pop()
-        if isinstance(n, cst.Attribute) and isinstance(n.value, cst.Name) and n.value.value == "self":
+        if type(n) is cst.Attribute and type(n.value) is cst.Name and n.value.value == "self":
             out.add("self." + n.attr.value)
         stack.extend(iter_children(n))
     return out
