@@ -7,6 +7,7 @@ from typing import Optional
 import libcst as cst
 
 from .. import numpy_api
+from ..sources.literals import string_value
 from .walk import iter_children
 from ..shapes import Dim, ops
 from ..shapes.dim import floordiv
@@ -34,11 +35,8 @@ def key_of(node: cst.BaseExpression) -> Optional[str]:
         el = node.slice[0].slice
         if isinstance(el, cst.Index) and isinstance(el.value, cst.SimpleString):
             base = key_of(node.value)
-            try:
-                s = el.value.evaluated_value
-            except Exception:  # noqa: BLE001 - odd literal: no key
-                return None
-            return f"{base}[{s!r}]" if base else None
+            s = string_value(el.value)
+            return f"{base}[{s!r}]" if base and s is not None else None
     return None
 
 
@@ -115,7 +113,7 @@ class ExpressionsMixin:
 
     def e_Float(self, node: cst.Float) -> Value:
         try:
-            return Scalar(float(node.evaluated_value))
+            return Scalar(float(node.value))  # Python's float() reads every float literal
         except (ValueError, OverflowError):
             return Scalar()
 
@@ -147,16 +145,10 @@ class ExpressionsMixin:
         for el in node.elements:
             if isinstance(el, cst.DictElement):
                 v = self.eval(el.value)
-                k = self.eval(el.key)
-                key = None
-                if isinstance(el.key, cst.SimpleString):
-                    try:
-                        key = el.key.evaluated_value
-                    except Exception:  # noqa: BLE001 - an odd literal is just not a key we track
-                        key = None
-                entries.append((key if isinstance(key, str) else None, v))
+                self.eval(el.key)  # for what the key expression holds
+                key = string_value(el.key) if isinstance(el.key, cst.SimpleString) else None
+                entries.append((key, v))
                 nodes.append(el.value)
-                del k
             else:
                 self.eval(el.value)
                 return Obj("dict")
@@ -260,7 +252,7 @@ class ExpressionsMixin:
         if isinstance(base, DictLit) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
             k = node.slice[0].slice.value
             if isinstance(k, cst.SimpleString):  # {"epsilon": 1e-5}["epsilon"]
-                found = [v for name, v in base.entries if name == k.evaluated_value]
+                found = [v for name, v in base.entries if name is not None and name == string_value(k)]
                 return found[-1] if found else UNKNOWN
             return UNKNOWN
         if isinstance(base, Tup):
@@ -370,11 +362,8 @@ class ExpressionsMixin:
 
     def e_SimpleString(self, node) -> Value:
         """A string literal's text (einsum subscripts, modes); bytes and f-strings are unknown."""
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - an odd literal is just unknown
-            return UNKNOWN
-        return Obj("str:" + value) if isinstance(value, str) else UNKNOWN
+        value = string_value(node)
+        return Obj("str:" + value) if value is not None else UNKNOWN
 
     e_ConcatenatedString = e_SimpleString
 

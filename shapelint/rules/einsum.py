@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from typing import Optional
 
-import libcst as cst
-
 from ..shapes import fmt_dim, fmt_shape, ops
 from ..shapes.errors import EinsumError
+from ..sources.literals import string_value
 from .base import Rule
-
-
-def _literal(node) -> Optional[str]:
-    """The text of a string literal (not an f-string, not bytes)."""
-    if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - an odd literal: not read
-            return None
-        return value if isinstance(value, str) else None
-    return None
 
 
 def _terms(sub: str) -> tuple[list[str], Optional[str]]:
@@ -32,7 +20,7 @@ def check(event, ctx) -> None:
     positional = [a.value for a in event.node.args if a.keyword is None and not a.star]
     if event.kind == "einsum-literal":
         # the interpreter does not evaluate strings: read the literal here and run the same check
-        sub = _literal(d.get("operand"))
+        sub = string_value(d.get("operand"))
         if sub is None:
             return
         try:

@@ -9,6 +9,7 @@ from typing import Optional, Union
 import libcst as cst
 
 from ..shapes import Shape
+from .literals import string_value
 from .dimstring import DimStringError, parse_dim_string, shape_from_literal
 
 # jaxtyping's dtype wrappers: any of them around any array type carries a shape
@@ -44,22 +45,6 @@ def _last_name(node: cst.BaseExpression) -> Optional[str]:
     return None
 
 
-def _string(node: cst.BaseExpression) -> Optional[str]:
-    if isinstance(node, cst.SimpleString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001 - a malformed literal is simply not a shape
-            return None
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        try:
-            value = node.evaluated_value
-        except Exception:  # noqa: BLE001
-            return None
-        return value if isinstance(value, str) else None
-    return None
-
-
 def _literal(node: cst.BaseExpression) -> Union[list, None]:
     if isinstance(node, (cst.Tuple, cst.List)):
         out: list = []
@@ -67,7 +52,7 @@ def _literal(node: cst.BaseExpression) -> Union[list, None]:
             v = el.value
             if isinstance(v, cst.Integer):
                 out.append(int(v.evaluated_value))
-            elif (s := _string(v)) is not None:
+            elif (s := string_value(v)) is not None:
                 out.append(s)
             else:
                 out.append(None)
@@ -78,7 +63,7 @@ def _literal(node: cst.BaseExpression) -> Union[list, None]:
 def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Declared:
     if node is None or depth > 5:
         return Declared()
-    if (text := _string(node)) is not None:  # "Float[np.ndarray, 'n d']"
+    if (text := string_value(node)) is not None:  # "Float[np.ndarray, 'n d']"
         if len(text) > 10_000:
             return Declared(error="annotation string too long to read")
         try:
@@ -98,8 +83,8 @@ def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Decla
     head = _last_name(node.value)
     elems = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
     try:
-        if len(elems) == 2 and (head in DTYPES or (_last_name(elems[0]) in ARRAY_TYPES and _string(elems[1]))):
-            spec = _string(elems[1])
+        if len(elems) == 2 and (head in DTYPES or (_last_name(elems[0]) in ARRAY_TYPES and string_value(elems[1]))):
+            spec = string_value(elems[1])
             if spec is None:
                 return Declared()
             return Declared(parse_dim_string(spec))
@@ -109,7 +94,7 @@ def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Decla
             return Declared(_tuple_type_shape(elems[0]))
         if head == "Annotated" and len(elems) >= 2:
             for meta in elems[1:]:
-                spec = _string(meta)
+                spec = string_value(meta)
                 if spec is not None:
                     return Declared(parse_dim_string(spec))
                 lit = _literal(meta)
@@ -127,7 +112,7 @@ def _is_nptyping_shape(node) -> bool:
 
 def _nptyping_shape(node: cst.Subscript) -> Optional[Shape]:
     """nptyping: ``Shape["3, 4"]``, ``Shape["N, M"]``, ``Shape["*, 3"]``, ``Shape["..., 3"]``."""
-    spec = _string(node.slice[0].slice.value) if isinstance(node.slice[0].slice, cst.Index) else None
+    spec = string_value(node.slice[0].slice.value) if isinstance(node.slice[0].slice, cst.Index) else None
     if spec is None:
         return None
     parts = [p.strip() for p in spec.split(",")]
