@@ -72,6 +72,50 @@ def _deepest(tree: ast.AST, source: str, limit: int) -> tuple[int, int]:
     return (best, line) if best > limit else (0, 0)
 
 
+# strings (f-strings apart: they hold code) and comments, for ``_may_be_refused``
+_STRING_OR_COMMENT = re.compile(r"""
+    (?P<prefix>[rRbBuUfF]{0,2})
+    (?:'''(?:[^'\\]|\\.|'(?!''))*'''
+      |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+      |'(?:[^'\\\n]|\\.)*'
+      |"(?:[^"\\\n]|\\.)*")
+  | \#[^\n]*""", re.X | re.S)
+PYTHON_MAX_PARENS = 200  # CPython refuses brackets nested this deep
+PYTHON_MAX_INDENT = 100  # and this many levels of indentation
+
+
+def _collapse(m: "re.Match") -> str:
+    text = m.group()
+    if text[0] == "#":
+        return ""
+    if "f" in m.group("prefix").lower():
+        return "x" * len(text)  # its code keeps its length, on one line
+    return "x"  # one token, whatever its length
+
+
+def _may_be_refused(source: str) -> bool:
+    """Could ``_refused`` find anything beyond a NUL byte in ``source``?  A bound that costs a
+    fraction of Python's parser: each level of nesting takes a token of its own, so no expression
+    nests deeper than its logical line is long once each string is one character; brackets and
+    indentation are counted against CPython's limits.  Whatever this scan cannot follow (more
+    closing than opening brackets, a bracket left open, a lone \\r line ending) says yes."""
+    text = _STRING_OR_COMMENT.sub(_collapse, source)
+    depth = length = 0
+    for line in text.split("\n"):
+        opens = line.count("(") + line.count("[") + line.count("{")
+        if depth + opens >= PYTHON_MAX_PARENS:
+            return True
+        depth += opens - line.count(")") - line.count("]") - line.count("}")
+        length += len(line)
+        if depth < 0 or length > MAX_NESTING:
+            return True
+        if len(line) >= PYTHON_MAX_INDENT and len(line) - len(line.lstrip()) >= PYTHON_MAX_INDENT:
+            return True
+        if depth == 0 and not line.rstrip("\r").endswith("\\"):
+            length = 0
+    return depth != 0
+
+
 def _quiet_parse(source: str) -> ast.AST:
     """``ast.parse`` without the SyntaxWarnings (invalid escapes...) Python >= 3.12 prints for the code."""
     with warnings.catch_warnings():
@@ -83,7 +127,7 @@ def _refused(path: str, source: str, tree: "ast.AST | None" = None) -> "Diagnost
     """A finding for text that must not reach libcst, or None.
 
     CPython's parser runs first (parsing only: about 6% of a check; ``tree``: its tree of
-    ``source`` when the caller has it already).  libcst accepts some files Python refuses (NUL
+    ``source`` when the caller has it already), unless a cheap scan shows it cannot object.  libcst accepts some files Python refuses (NUL
     bytes, brackets nested more than 200 deep) and crashes the process or takes minutes on nesting
     a few thousand deep.  Other syntax errors are left to libcst, as before: it may read syntax
     newer than the Python shapelint runs on."""
@@ -92,6 +136,8 @@ def _refused(path: str, source: str, tree: "ast.AST | None" = None) -> "Diagnost
         before = split_lines(source[: nul + 1])
         return _file_finding(path, SYNTAX, "the file contains a NUL byte (\\x00), which Python does not allow "
                              "in source code", len(before), len(before[-1]))
+    if tree is None and not _may_be_refused(source):
+        return None
     try:
         tree = tree if tree is not None else _quiet_parse(source)
     except SyntaxError as err:

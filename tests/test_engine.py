@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from shapelint import runner
+from shapelint import engine, runner
 from shapelint.config import Settings
 from shapelint.deps import ImportGraph, scan_imports
 from shapelint.files import PREFILTER_WORDS, prefilter, read_source
@@ -223,3 +223,48 @@ def test_import_graph_resolves_packages_and_relative_imports(tmp_path):
     reaches = dict(zip(names, graph.reaches_marked(marked)))
     assert reaches["script.py"] and reaches["pkg/a.py"] and reaches["pkg/b.py"]
     assert not reaches["pkg/sub/c.py"] and not reaches["alone.py"]
+
+
+# --- the cheap scan that spares most files Python's parser ----------------------------------------
+
+_DEEP = [
+    "x = " + "[" * 1000 + "]" * 1000 + "\n",
+    "x = " + "f(" * 300 + ")" * 300 + "\n",
+    "x = a" + ".b" * 3000 + "\n",
+    "x = " + " and ".join(["a"] * 6000) + "\n",
+    "x = " + "9" * 5000 + "\n",
+    "x = (\n" + "    'a'\n" * 6000 + ")\n",
+    "x = (\n" + "    -\n" * 2000 + "1)\n",
+    "x = f'{" + "-" * 2000 + "1}'\n",
+    "x = 1 + \\\n" * 800 + "1\n",
+    "".join(" " * i + "if x:\n" for i in range(101)) + " " * 101 + "pass\n",
+    "x = (\r" + "-\r" * 2000 + "1)\r",
+]
+
+
+@pytest.mark.parametrize("source", _DEEP)
+def test_the_scan_sends_anything_deep_or_odd_to_pythons_parser(source):
+    assert engine._may_be_refused(source)
+
+
+def test_what_the_scan_lets_through_python_would_not_refuse():
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures"
+    passed = 0
+    for path in sorted(fixtures.rglob("*.py")):
+        source = path.read_text(encoding="utf-8", errors="replace")
+        if "\x00" in source or engine._may_be_refused(source):
+            continue
+        passed += 1
+        assert engine._refused(str(path), source, engine._quiet_parse(source) if _parses(source) else None) is None
+    assert passed > 50
+    # just below the bound: let through, and truly harmless
+    source = "x = (\n" + "    -\n" * 200 + "1)\n"
+    assert not engine._may_be_refused(source) and engine._refused("t.py", source) is None
+
+
+def _parses(source: str) -> bool:
+    try:
+        engine._quiet_parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return True
