@@ -229,6 +229,7 @@ def check_source(path: str, source: str, settings: Settings, project=None,
     # the analysis ties the tree and the interpreter into a reference cycle (interpreter -> sink ->
     # context -> interpreter): cut it, so that what hangs on it is freed at once, not by the collector
     ctx.__dict__.clear()
+    interp.forget()
     if project is not None:
         project.adopt(path, module, len(source))  # parsed once: files checked later may call into it
     found = apply_suppressions(path, source, found, settings)  # per-file-ignores, comments, SL901

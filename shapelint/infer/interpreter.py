@@ -51,6 +51,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.return_runs: dict[int, int] = {}  # function -> bodies run to infer its return
         self.call_sites: dict[int, tuple[FuncInfo, list]] = {}  # every call of each function, its arguments
         self.site_analysed: set[int] = set()
+        self.defined: list = []  # every FuncInfo and ClassInfo made here, for ``forget``
 
     # plumbing --------------------------------------------------------------------
     def emit(self, kind: str, node, **data) -> None:
@@ -110,6 +111,23 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                 m.owner = interp
         return value if isinstance(value, (FuncRef, ClassRef, Array, Int)) else UNKNOWN
 
+    def forget(self) -> None:
+        """Break the reference cycles of this module's definitions (a method and its class, a
+        nested function and the scope holding it), once the file is done: its tree is then freed
+        at once rather than by the collector, whose pass over every tree cost 5% of a run."""
+        for info in self.defined:
+            if isinstance(info, ClassInfo):
+                for m in info.methods.values():
+                    m.cls = None
+                info.methods = {}
+                info.attrs, info.stores, info.method_stores, info.body_env = {}, {}, {}, {}
+            else:
+                info.closure, info.outer = None, {}
+        self.defined = []
+        self.values.clear()
+        self.return_cache.clear()
+        self.call_sites.clear()
+
     def drain(self) -> None:
         while self.deferred:
             job, _ = self.deferred.pop(0)
@@ -148,6 +166,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             if p.default is not None:
                 self.eval(p.default)
         info = function_info(node, None, self.trust_docstrings)
+        self.defined.append(info)
         self.env[node.name.value] = FuncRef(info)
         closure = self.env if self.env is not self.globals else None
         outer = dict(self.outer)
@@ -162,6 +181,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else []:
             if isinstance(stmt, cst.FunctionDef):
                 info.methods[stmt.name.value] = function_info(stmt, info, self.trust_docstrings)
+        self.defined.append(info)
         self.env[node.name.value] = ClassRef(info)
         self.deferred.append((lambda: self.analyse_class(info), info.name))
         return False
