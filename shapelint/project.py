@@ -117,5 +117,7 @@ class Project:
             chars += self._chars.pop(path, 0)
             for name in self._names.get(path, ()):
                 if name not in self.loading:
-                    self.interpreters.pop(name, None)
+                    interp = self.interpreters.pop(name, None)
+                    if interp is not None:
+                        interp.forget()
         return chars

@@ -232,14 +232,16 @@ class Plan:
 
 
 GC_THRESHOLD = (1_000_000, 1_000, 1_000)  # automatic collections: only a safety net
-GC_YOUNG_EVERY = 32  # files between two collections of the middle generation
+# files between two collections of the middle generation: rare, since what lives there is mostly
+# the trees kept for later files (scanning them again cost 2% of a run) and cycles are rare too
+GC_YOUNG_EVERY = 256
 
 
 def prepare_process():
     """Once per process that checks files: the recursion limit, and the garbage collector.
 
     A parse tree is a few hundred thousand objects that are all alive until the file is done
-    and then (tied into cycles by the analysis) all garbage at once.  CPython's default collector
+    and then all garbage at once (the interpreter breaks its cycles: ``Interpreter.forget``).  CPython's default collector
     scans them every 700 allocations while they are built and again as they age: measured, 15-30%
     of the CPU time of a run.  Instead: the long-lived objects (modules, tables) are frozen out of
     every collection, automatic collections are rare, and ``after_file`` collects what the file
@@ -263,9 +265,9 @@ GC_FULL_RELEASED = 1024 * 1024
 
 
 def after_file(give_back: bool = False) -> None:
-    """What a checked file left behind, collected once (see ``prepare_process``); and, once
-    the project has let go of enough old trees (tied into cycles by their interpreters, in the
-    oldest generation by then), everything.  ``give_back``: return memory to the system when
+    """What a checked file left behind in cycles, collected once (see ``prepare_process``); and,
+    once the project has let go of enough old trees (in the oldest generation by then, should a
+    cycle still hold one), everything.  ``give_back``: return memory to the system when
     the process has grown (see ``give_back_memory``)."""
     _files_done[0] += 1
     if _released[0] >= GC_FULL_RELEASED:

@@ -7,7 +7,7 @@ import libcst as cst
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shapelint.sources.literals import string_value
+from shapelint.sources.literals import docstring, string_value
 
 
 def _value(src: str):
@@ -39,3 +39,19 @@ def test_escapes_concatenation_bytes_and_fstrings():
     assert _value("b'ij' b'k'") is None
     assert _value("f'{x}'") is None
     assert _value("x") is None
+
+
+def test_docstrings_as_libcst_reads_them():
+    source = '''
+def a():
+    """One.\\n    Two."""
+def b(): "inline"
+def c():
+    x = 1
+def d():
+    b"bytes"
+def e():
+    r"raw \\d" "and more"
+'''
+    for fn in cst.parse_module(source).body:
+        assert docstring(fn) == fn.get_docstring(clean=False)

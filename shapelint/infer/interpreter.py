@@ -118,12 +118,13 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for info in self.defined:
             if isinstance(info, ClassInfo):
                 for m in info.methods.values():
-                    m.cls = None
+                    m.cls, m.owner = None, None
                 info.methods = {}
                 info.attrs, info.stores, info.method_stores, info.body_env = {}, {}, {}, {}
             else:
-                info.closure, info.outer = None, {}
+                info.closure, info.outer, info.owner = None, {}, None
         self.defined = []
+        self.deferred = []  # a module loaded for its declarations never runs its bodies
         self.values.clear()
         self.return_cache.clear()
         self.call_sites.clear()

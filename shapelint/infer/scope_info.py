@@ -9,6 +9,7 @@ import libcst as cst
 
 from ..sources.annotations import Declared, read_annotation
 from ..sources.docstrings import parse as parse_docstring
+from ..sources.literals import docstring
 from ..values import Value
 
 
@@ -101,7 +102,7 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
             info.errors.append((p.node.annotation, p.declared.error))
     if ret.error and node.returns is not None:
         info.errors.append((node.returns, ret.error))
-    doc = node.get_docstring(clean=False)
+    doc = docstring(node)
     if doc and ("shape" in doc or " int" in doc):
         _read_docstring(info, doc, trust_docstrings)
     return info

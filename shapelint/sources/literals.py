@@ -6,6 +6,7 @@ escape, and their text is read off the source directly."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Optional
 
 import libcst as cst
@@ -33,7 +34,22 @@ def string_value(node: cst.CSTNode) -> Optional[str]:
     if "\r" not in inner and ("\\" not in inner or "r" in prefix):
         return inner  # nothing to decode (a raw string's value is its text)
     try:
-        value = node.evaluated_value
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid escape sequence": the checked code's business
+            value = node.evaluated_value
     except Exception:  # noqa: BLE001 - a malformed literal has no value
         return None
     return value if isinstance(value, str) else None
+
+
+def docstring(node: cst.FunctionDef) -> Optional[str]:
+    """The docstring of a function, uncleaned (libcst's ``get_docstring(clean=False)``, through
+    ``string_value``)."""
+    first: cst.CSTNode = node.body
+    while isinstance(first, (cst.BaseSuite, cst.SimpleStatementLine)):
+        if not first.body:
+            return None
+        first = first.body[0]
+    if type(first) is not cst.Expr:
+        return None
+    return string_value(first.value)
