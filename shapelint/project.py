@@ -15,6 +15,7 @@ not depend on what was checked before it.
 from __future__ import annotations
 
 import os
+import re
 from typing import Iterable, Optional
 
 import libcst as cst
@@ -67,6 +68,24 @@ class Project:
         self._chars: dict[str, int] = {}  # path -> characters of its tree
         self.interpreters: dict[str, object] = {}  # module name -> its (module-level) interpreter
         self.loading: set[str] = set()
+
+    def may_define(self, module: str, name: str) -> bool:
+        """Could ``module`` bind ``name`` at its top level (a def, a class, an assignment, an
+        import, or a star import of its own)?  A look at its text, to parse only the module of a
+        package's star imports that has the name."""
+        path = self.by_module.get(module)
+        if path is None:
+            return False
+        try:
+            text = read_source(path)
+        except SourceError:
+            return False
+        pattern = rf"^(?:(?:async\s+)?def\s+{name}\b|class\s+{name}\b|{name}\s*[:=]|from\s+\S+\s+import\s+\*)"
+        return re.search(pattern, text, re.M) is not None or re.search(rf"\bimport\b[^\n]*\b{name}\b", text) is not None
+
+    def is_package(self, module: str) -> bool:
+        path = self.by_module.get(module)
+        return path is not None and os.path.basename(path) == "__init__.py"
 
     def module_name(self, path: str) -> Optional[str]:
         return self.module_of.get(os.path.abspath(path))

@@ -125,8 +125,12 @@ def run_engine(path: Path) -> list:
     config = pytest.importorskip("shapelint.config")
     project = pytest.importorskip("shapelint.project")
     source = path.read_text(encoding="utf-8")
-    # the fixture's folder is the set of checked files: calls between its files are followed
-    folder = project.Project(sorted(str(p) for p in path.parent.glob("*.py")))
+    # the fixture's folder under fixtures/ (packages in it included) is the set of checked files:
+    # calls between its files are followed
+    rel = path.relative_to(FIXTURES)
+    top = FIXTURES / rel.parts[0] if len(rel.parts) > 1 else FIXTURES
+    files = top.rglob("*.py") if top != FIXTURES else top.glob("*.py")
+    folder = project.Project(sorted(str(p) for p in files))
     return list(engine.check_source(str(path), source, config.Settings(), folder))
 
 

@@ -29,6 +29,14 @@ def _signature(v: Value) -> str:
     return type(v).__name__  # a float's value, an object's identity: no shape depends on them
 
 
+def _carries_shape(v: Value) -> bool:
+    """An array of known shape, or a shape: a tuple of ints, one of them known (a lone int is
+    too often a count or an option to be worth parsing another file for)."""
+    if isinstance(v, Array):
+        return v.shape is not None
+    return isinstance(v, Tup) and any(isinstance(x, Int) and x.dim is not None for x in v.items)
+
+
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",
             "tuple", "round", "min", "max", "sum", "enumerate", "zip", "dict"}
 
@@ -53,7 +61,7 @@ class CallsMixin:
                 handler = numpy_api.lookup_function(callee.kind[5:])
                 if handler is None:
                     # another checked file is parsed only when a known shape goes into it
-                    if not any(isinstance(v, Array) and v.shape is not None for v in args + list(kwargs.values())):
+                    if not any(_carries_shape(v) for v in args + list(kwargs.values())):
                         return UNKNOWN
                     callee = self.foreign(callee.kind[5:])
                     if isinstance(callee, FuncRef):

@@ -52,6 +52,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.call_sites: dict[int, tuple[FuncInfo, list]] = {}  # every call of each function, its arguments
         self.site_analysed: set[int] = set()
         self.defined: list = []  # every FuncInfo and ClassInfo made here, for ``forget``
+        self.star_modules: list[str] = []  # ``from mod import *``, in order
+        self.is_package = False  # an __init__.py: relative imports start from its own package
 
     # plumbing --------------------------------------------------------------------
     def emit(self, kind: str, node, **data) -> None:
@@ -64,6 +66,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                 return scope[name]
         if name in BUILTINS:
             return Obj("builtin:" + name)
+        if len(self.star_modules) == 1:
+            return Obj(f"qual:{self.star_modules[0]}.{name}")  # what ``from mod import *`` may bring
         return UNKNOWN
 
     def value_of(self, node) -> Optional[Value]:
@@ -94,6 +98,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             project.loading.add(module)
             try:
                 interp = Interpreter(tree, lambda event: None, self.settings, project, module)
+                interp.is_package = project.is_package(module)
                 interp.silent += 1
                 interp.exec_block(tree.body)  # module level only: names and declarations
             except Exception:  # noqa: BLE001 - that file's own check reports its problems
@@ -104,6 +109,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         if interp is None:
             return UNKNOWN
         value = interp.globals.get(attr, UNKNOWN)
+        if attr not in interp.globals:
+            for star in reversed(interp.star_modules):  # a package re-exporting its modules
+                if star != module and project.may_define(star, attr):
+                    value = self.foreign(f"{star}.{attr}")
+                    if value is not UNKNOWN:
+                        return value
         if isinstance(value, FuncRef):
             value.info.owner = interp
         elif isinstance(value, ClassRef):

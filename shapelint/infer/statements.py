@@ -124,6 +124,8 @@ class StatementsMixin:
                     self.env[top] = Obj("qual:" + top)
         elif isinstance(small, cst.ImportFrom):
             mod = self.absolute_module(small)
+            if mod is not None and isinstance(small.names, cst.ImportStar):
+                self.star_modules.append(mod)
             if mod is None or isinstance(small.names, cst.ImportStar):
                 if not isinstance(small.names, cst.ImportStar):
                     for alias in small.names:
