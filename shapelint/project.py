@@ -20,6 +20,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
+from .deps import scan_imports
 from .files import SourceError, read_source
 
 
@@ -38,6 +39,28 @@ def module_names(path: str) -> list[str]:
     if stem != "__init__" and stem not in names:
         names.append(stem)  # a script's sibling imported by its plain name
     return names
+
+
+_STAR_IMPORT = re.compile(r"^[ \t]*from[ \t]+[\w.]+[ \t]+import[ \t]+\*", re.M)
+_TOP_LEVEL = re.compile(r"^(?:(?:async[ \t]+)?def[ \t]+(\w+)|class[ \t]+(\w+)|(\w+)[ \t]*[:=,])", re.M)
+
+
+def _top_level_names(path: Optional[str]) -> set[str]:
+    """The names a module's text may bind at its top level, over-approximated (an import
+    anywhere counts), "*" when it has a star import."""
+    if path is None:
+        return set()
+    try:
+        text = read_source(path)
+    except SourceError:
+        return set()
+    out = {n for m in _TOP_LEVEL.finditer(text) for n in m.groups() if n}
+    for _, imported, names in scan_imports(text):
+        out.update(names)
+        out.update(imported.split("."))
+    if _STAR_IMPORT.search(text):
+        out.add("*")
+    return out
 
 
 # source characters of adopted trees kept, in one process, before any call needs them (their
@@ -68,20 +91,16 @@ class Project:
         self._chars: dict[str, int] = {}  # path -> characters of its tree
         self.interpreters: dict[str, object] = {}  # module name -> its (module-level) interpreter
         self.loading: set[str] = set()
+        self._top_names: dict[str, set[str]] = {}  # module -> names its text may bind ("*": any)
 
     def may_define(self, module: str, name: str) -> bool:
         """Could ``module`` bind ``name`` at its top level (a def, a class, an assignment, an
-        import, or a star import of its own)?  A look at its text, to parse only the module of a
-        package's star imports that has the name."""
-        path = self.by_module.get(module)
-        if path is None:
-            return False
-        try:
-            text = read_source(path)
-        except SourceError:
-            return False
-        pattern = rf"^(?:(?:async\s+)?def\s+{name}\b|class\s+{name}\b|{name}\s*[:=]|from\s+\S+\s+import\s+\*)"
-        return re.search(pattern, text, re.M) is not None or re.search(rf"\bimport\b[^\n]*\b{name}\b", text) is not None
+        import; anything, if it has a star import of its own)?  From one look at its text, kept:
+        of a package's star imports, only the module that has the name is parsed."""
+        names = self._top_names.get(module)
+        if names is None:
+            names = self._top_names[module] = _top_level_names(self.by_module.get(module))
+        return name in names or "*" in names
 
     def is_package(self, module: str) -> bool:
         path = self.by_module.get(module)

@@ -170,3 +170,20 @@ def test_a_pool_plan_keeps_the_chunks_order(tmp_path):
     plan = runner.Plan.of(paths, paths, graph, in_order=True)  # a first: b cannot be kept for it
     assert plan.order == paths and plan.keep() == []
     assert plan.last_use[paths[1]] == 1 and plan.last_use[paths[0]] == 0
+
+
+def test_of_a_packages_star_imports_only_the_module_with_the_name_is_parsed(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from .a import *\nfrom .b import *\n")
+    (pkg / "a.py").write_text("import numpy as np\n\ndef first(x):\n    return x\n")
+    (pkg / "b.py").write_text("import numpy as np\n\ndef second(x):\n    return x.T\n\nCONST: int = 3\n")
+    (tmp_path / "use.py").write_text("import numpy as np\nfrom pkg import second\n\nsecond(np.zeros((2, 3)))\n")
+    files = sorted(str(p) for p in tmp_path.rglob("*.py"))
+    proj = project.Project(files)
+    assert proj.may_define("pkg.b", "second") and proj.may_define("pkg.b", "CONST")
+    assert not proj.may_define("pkg.a", "second")
+    assert proj.may_define("pkg", "anything")  # a star import of its own: it may bind any name
+    engine.check_source(str(tmp_path / "use.py"), (tmp_path / "use.py").read_text(), Settings(), proj)
+    parsed = {os.path.relpath(p, tmp_path) for p, tree in proj._trees.items() if tree is not None}
+    assert parsed == {os.path.join("pkg", "__init__.py"), os.path.join("pkg", "b.py")}  # not a.py
