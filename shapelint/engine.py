@@ -72,13 +72,13 @@ def _deepest(tree: ast.AST, source: str, limit: int) -> tuple[int, int]:
     return (best, line) if best > limit else (0, 0)
 
 
-# strings (f-strings apart: they hold code) and comments, for ``_may_be_refused``
+# strings and comments, for ``_may_be_refused``: every match starts with a quote or a hash, which
+# lets the regex engine skip to them (a string's prefix is looked at by ``_collapse``)
 _STRING_OR_COMMENT = re.compile(r"""
-    (?P<prefix>[rRbBuUfF]{0,2})
-    (?:'''(?:[^'\\]|\\.|'(?!''))*'''
-      |\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-      |'(?:[^'\\\n]|\\.)*'
-      |"(?:[^"\\\n]|\\.)*")
+    '''(?:[^'\\]|\\.|'(?!''))*'''
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n]|\\.)*'
+  | "(?:[^"\\\n]|\\.)*"
   | \#[^\n]*""", re.X | re.S)
 PYTHON_MAX_PARENS = 200  # CPython refuses brackets nested this deep
 PYTHON_MAX_INDENT = 100  # and this many levels of indentation
@@ -88,8 +88,9 @@ def _collapse(m: "re.Match") -> str:
     text = m.group()
     if text[0] == "#":
         return ""
-    if "f" in m.group("prefix").lower():
-        return "x" * len(text)  # its code keeps its length, on one line
+    start = m.start()
+    if "f" in m.string[max(start - 2, 0):start].lower():
+        return "x" * len(text)  # an f-string (or so it may be): its code keeps its length, on one line
     return "x"  # one token, whatever its length
 
 
