@@ -346,12 +346,26 @@ def _nested(v: Value) -> Optional[tuple]:
     return None
 
 
+def _plain_dtype(d: Value) -> bool:
+    """A dtype whose items are single numbers, not records: a type, or a plain type's name."""
+    if isinstance(d, Obj) and d.kind.startswith("str:"):
+        return not any(c in d.kind[4:] for c in ",([{:")
+    return isinstance(d, Obj) and d.kind.startswith(("qual:", "builtin:"))
+
+
+def _has_tuple(v: Value) -> bool:
+    return isinstance(v, Tup) and (not v.is_list or any(_has_tuple(x) for x in v.items))
+
+
 def np_array(a: Args) -> Value:
     v = a.get(0, "object")
     if a.has(None, "ndmin"):
         return _arr(None)
     if v is None:
         return _arr(None)
+    dtype = a.get(1, "dtype")
+    if dtype is not None and not _plain_dtype(dtype) and _has_tuple(v):
+        return _arr(None)  # np.array([(0, 1), (3, 2)], dtype="i4,i8"): the tuples may be records
     dims = _nested(v)
     # a literal column [[3], [11]] is written as a column on purpose
     column = isinstance(v, Tup) and dims is not None and len(dims) >= 2 and dims[-1] == ONE

@@ -184,6 +184,25 @@ def test_broadcast_matches_arithmetic(group):
     check(lambda: ops.broadcast(*[S(s) for s in group]), add, f"sum of arrays {group}")
 
 
+@SETTINGS
+@given(pair=shape_groups(2))
+def test_store_into_matches_item_assignment(pair):
+    target, value = pair
+
+    def store():
+        a = arr(target)
+        a[...] = arr(value)
+        return a
+
+    theirs = run_numpy(store)
+    ours = run_ops(lambda: ops.store_into(S(target), S(value)), expect_none=True)
+    event("numpy refuses" if refused(theirs) else "numpy accepts")
+    if refused(theirs):
+        assert refused(ours), f"a{target}[...] = {value}: numpy refuses, ops accepts"
+    else:
+        assert not refused(ours), f"a{target}[...] = {value}: ops refuses ({ours[1]!r}), numpy accepts"
+
+
 def test_broadcast_of_nothing():
     assert concrete(ops.broadcast()) == np.broadcast_shapes() == ()
 
@@ -470,6 +489,14 @@ def _symbolic_case(op: str, data, sy: Symbolizer):
             x += arr(v)
             return x
         return lambda: ops.broadcast_to_output(sy.shape(o), sy.shape(v)), inplace
+    if op == "store_into":
+        o, v = draw(shape_groups(2))
+
+        def store():
+            x = arr(o)
+            x[...] = arr(v)
+            return x
+        return lambda: ops.store_into(sy.shape(o), sy.shape(v)), store
     if op in ("matmul", "dot", "inner", "outer"):
         x, y = draw(product_pairs)
         return (lambda: getattr(ops, op)(sy.shape(x), sy.shape(y)),
@@ -512,7 +539,7 @@ def _symbolic_case(op: str, data, sy: Symbolizer):
     raise AssertionError(op)
 
 
-SYMBOLIC_OPS = ["broadcast", "broadcast_to_output", "matmul", "dot", "inner", "outer", "reduce", "transpose",
+SYMBOLIC_OPS = ["broadcast", "broadcast_to_output", "store_into", "matmul", "dot", "inner", "outer", "reduce", "transpose",
                 "swapaxes", "moveaxis", "expand_dims", "squeeze", "ravel", "reshape", "index"]
 
 

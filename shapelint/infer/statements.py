@@ -168,12 +168,12 @@ class StatementsMixin:
             return
         key = key_of(target)
         if isinstance(target, cst.Subscript):
-            base = self.eval(target.value)
-            for el in target.slice:
-                if isinstance(el.slice, cst.Index):
-                    self.eval(el.slice.value)
+            item = self.eval(target)  # the base and the index too
+            base = self.value_of(target.value)
             base_key = key_of(target.value)
             if isinstance(base, Array) or base_key is None:
+                if isinstance(base, Array):
+                    self.store_item(target, item, value, value_node, stmt)
                 return  # an item of an array: its shape does not change
             if is_container(base):
                 self.store(base_key + ELEMENT, join_or(self.env.get(base_key + ELEMENT), value))
@@ -209,6 +209,16 @@ class StatementsMixin:
                 if item is not UNKNOWN:
                     self.store(key + ELEMENT, item)  # X = self.X: the same list, the same items
         self.emit("assign", target, key=key, value=value_node, vval=value, stmt=stmt)
+
+    def store_item(self, target: cst.Subscript, item: Value, value: Value, value_node, stmt) -> None:
+        """``a[index] = value``: numpy stretches the value to the shape of ``a[index]``.  A single
+        element is left alone: an object array holds any value there."""
+        if not isinstance(item, Array) or item.shape is None or not item.shape.dims or not is_arraylike(value):
+            return
+        try:
+            ops.store_into(item.shape, shape_of(value), distinct=self.distinct)
+        except BroadcastError as exc:
+            self.emit("setitem", stmt, target=target, tval=item, value=value_node, vval=value, error=exc)
 
     def store(self, key: str, value: Value) -> None:
         if key in self.container_bases:
@@ -563,6 +573,18 @@ class StatementsMixin:
 
 ERROR_CONTEXTS = ("raises", "assert_raises", "assertRaises", "assertRaisesRegex", "assert_raises_regex",
                   "raises_regex", "warns", "assertWarns")
+
+
+def passed_to_error_context(scope: cst.FunctionDef, name: str) -> bool:
+    """Is the function ``name`` handed to ``assert_raises(E, name)`` / ``pytest.raises(E, name)``
+    somewhere in ``scope``?"""
+    stack = list(iter_children(scope.body))
+    while stack:
+        n = stack.pop()
+        if _expects_error(n) and any(isinstance(a.value, cst.Name) and a.value.value == name for a in n.args):
+            return True
+        stack.extend(iter_children(n))
+    return False
 
 
 def _expects_error(node) -> bool:

@@ -53,7 +53,11 @@ def check_inplace(event, ctx) -> None:
         return
     t, v = ctx.code(d["target"]), ctx.code(d["value"])
     tshape, vshape = shape_of(d["tval"]), shape_of(d["vval"])
-    if err.output is not None:
+    if event.kind == "setitem":
+        msg = (f"{t} = {v}: a {fmt_shape(vshape)} value cannot be stored in {t} {fmt_shape(tshape)} "
+               f"(numpy: could not broadcast input array from shape {fmt_shape(vshape)} into shape "
+               f"{fmt_shape(tshape)})")
+    elif err.output is not None:
         msg = (f"{ctx.code(event.node)}: the result of broadcasting {fmt_shape(tshape)} with {fmt_shape(vshape)} "
                f"cannot be stored in {t} {fmt_shape(tshape)} (numpy: non-broadcastable output operand)")
     else:
@@ -125,17 +129,22 @@ INPLACE = Rule(
     code="SL012",
     name="inplace-broadcast",
     severity="error",
-    summary="`A op= B` whose broadcast result cannot be stored in `A`.",
-    events=("inplace",),
+    summary="`A op= B` or `A[i] = B` whose result or value cannot be stored in `A` (or `A[i]`).",
+    events=("inplace", "setitem"),
     check=check_inplace,
     doc="""
     ## What it does
     Checks augmented assignments on arrays (`A += B`, `A -= lr * G`): the broadcast of `A` and
-    `B` must have exactly `A`'s shape, because the result is written into `A`.
+    `B` must have exactly `A`'s shape, because the result is written into `A`. Also checks
+    assignments into part of an array (`grad[:, -1] = g`, `out[i] = row`): the value must
+    stretch to the shape of that part (numpy first drops the value's leading size-1 dims). A
+    single element (`a[i, j] = v`) is not checked: an array of objects holds anything there.
 
     ## Why is this bad?
     numpy raises `ValueError: non-broadcastable output operand with shape ... doesn't match the
-    broadcast shape ...`. In an update step it usually means the gradient has the wrong shape.
+    broadcast shape ...` (or `could not broadcast input array from shape ... into shape ...`).
+    In an update step it usually means the gradient has the wrong shape; in a preallocated
+    result, that a reduction ran over the wrong axis.
 
     ## Example
     ```python
@@ -144,10 +153,16 @@ INPLACE = Rule(
     b -= lr * db  # (h,) cannot hold (1, h)
     ```
 
+    ```python
+    grad = np.empty((k, d + 1))
+    grad[:, -1] = G.sum(axis=1)  # G is (n, k): (n,) does not fit (k,)
+    ```
+
     ## Use instead
     ```python
     db = np.sum(dz, axis=0)  # (h,)
     b -= lr * db
+    grad[:, -1] = G.sum(axis=0)  # (k,)
     ```
     """,
 )

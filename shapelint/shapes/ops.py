@@ -93,6 +93,25 @@ def broadcast_to_output(out: MaybeShape, value: MaybeShape, distinct: bool = Tru
             raise BroadcastError((out, value), -k, (o, r), output=out)
 
 
+def store_into(target: MaybeShape, value: MaybeShape, distinct: bool = True) -> None:
+    """``a[index] = value``, ``target`` the shape of ``a[index]``: numpy drops the value's leading
+    size-1 dims (a (1, 4) row fits a (4,) row), then stretches it to the target's shape."""
+    if target is None or value is None or target.batch is not None or value.batch is not None:
+        return
+    dims = list(value.dims)
+    while len(dims) > len(target.dims) and D.is_one(dims[0]) is True:
+        dims.pop(0)
+    extra = len(dims) - len(target.dims)
+    if extra > 0:
+        if any(D.is_one(d) is False for d in dims[:extra]):  # a dim the target has no room for
+            raise BroadcastError((target, value), -len(dims), (None, dims[0]), output=target)
+        return  # they might all be 1
+    for k in range(1, len(dims) + 1):
+        v, t = dims[-k], target.dims[-k]
+        if D.equal(v, t, distinct) is False and D.is_one(v) is False:
+            raise BroadcastError((target, value), -k, (t, v), output=target)
+
+
 # --- products -------------------------------------------------------------
 
 def _check_inner(a: Shape, b: Shape, ai: int, bi: int, distinct: bool) -> None:
