@@ -748,6 +748,7 @@ FUNCTIONS: dict[str, Handler] = {
     "random.binomial": sized(2), "random.beta": sized(2), "random.gamma": sized(2),
     "random.poisson": sized(1), "random.exponential": sized(1), "random.laplace": sized(2),
     "random.standard_t": sized(1), "random.logistic": sized(2),
+    "finfo": lambda a: Obj("finfo"), "iinfo": lambda a: Obj("finfo"),
     "random.default_rng": default_rng, "random.permutation": lambda a: _arr(
         Shape((a.get(0, "x").dim,)) if isinstance(a.get(0, "x"), Int) else shape_of(a.get(0, "x"))),
     # products
@@ -830,6 +831,14 @@ def lookup_function(qualname: str) -> Optional[Handler]:
         if qualname.startswith(mod + "."):
             return FUNCTIONS.get(qualname[len(mod) + 1:])
     return None
+
+
+# np.finfo(t) / np.iinfo(t): these attributes are ints, the others (eps, tiny, max...) numbers
+FINFO_INTS = {"bits", "precision", "nexp", "nmant", "maxexp", "minexp", "iexp", "machep", "negep"}
+
+
+def info_attribute(attr: str) -> Value:
+    return Int(None) if attr in FINFO_INTS else Scalar()
 
 
 def lookup_constant(qualname: str) -> Optional[Value]:

@@ -175,6 +175,8 @@ class ExpressionsMixin:
             qual = base.kind[5:] + "." + attr
             const = numpy_api.lookup_constant(qual)
             return const if const is not None else Obj("qual:" + qual)
+        if isinstance(base, Obj) and base.kind == "finfo":
+            return numpy_api.info_attribute(attr)  # np.finfo(float).eps
         if isinstance(base, Array):
             shape = base.shape
             if attr == "shape":
