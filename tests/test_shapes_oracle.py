@@ -184,47 +184,41 @@ def test_broadcast_matches_arithmetic(group):
     check(lambda: ops.broadcast(*[S(s) for s in group]), add, f"sum of arrays {group}")
 
 
-@SETTINGS
-@given(pair=shape_groups(2))
-def test_store_into_matches_item_assignment(pair):
-    target, value = pair
-
-    def store():
-        a = arr(target)
-        a[...] = arr(value)
-        return a
-
-    theirs = run_numpy(store)
-    ours = run_ops(lambda: ops.store_into(S(target), S(value)), expect_none=True)
-    event("numpy refuses" if refused(theirs) else "numpy accepts")
-    if refused(theirs):
-        assert refused(ours), f"a{target}[...] = {value}: numpy refuses, ops accepts"
-    else:
-        assert not refused(ours), f"a{target}[...] = {value}: ops refuses ({ours[1]!r}), numpy accepts"
-
-
 def test_broadcast_of_nothing():
     assert concrete(ops.broadcast()) == np.broadcast_shapes() == ()
 
 
+def _inplace_add(a, value):
+    a += value
+
+
+def _store(a, value):
+    a[...] = value
+
+
+# writing into an existing array: ``a += v`` (SL012) and ``a[...] = v`` (SL012 on items)
+WRITES = [("+=", _inplace_add, ops.broadcast_to_output), ("[...] =", _store, ops.store_into)]
+
+
+@pytest.mark.parametrize("op, write, check", WRITES, ids=[w[0] for w in WRITES])
 @SETTINGS
 @given(pair=shape_groups(2))
-def test_broadcast_to_output_matches_inplace_add(pair):
+def test_writes_into_an_array_match_numpy(op, write, check, pair):
     out, value = pair
 
-    def inplace():
+    def numpy_write():
         a = arr(out)
-        a += arr(value)
+        write(a, arr(value))
         return a
 
-    theirs = run_numpy(inplace)
-    ours = run_ops(lambda: ops.broadcast_to_output(S(out), S(value)), expect_none=True)
+    theirs = run_numpy(numpy_write)
+    ours = run_ops(lambda: check(S(out), S(value)), expect_none=True)
     event("numpy refuses" if refused(theirs) else "numpy accepts")
     if refused(theirs):
-        assert refused(ours), f"{out} += {value}: numpy refuses, ops accepts"
+        assert refused(ours), f"a{out} {op} {value}: numpy refuses, ops accepts"
     else:
         assert theirs == out
-        assert not refused(ours), f"{out} += {value}: ops refuses ({ours[1]!r}), numpy accepts"
+        assert not refused(ours), f"a{out} {op} {value}: ops refuses ({ours[1]!r}), numpy accepts"
 
 
 # --- products -----------------------------------------------------------------
