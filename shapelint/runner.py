@@ -241,9 +241,9 @@ def prepare_process():
     """Once per process that checks files: the recursion limit, and the garbage collector.
 
     A parse tree is a few hundred thousand objects that are all alive until the file is done
-    and then all garbage at once (the interpreter breaks its cycles: ``Interpreter.forget``).  CPython's default collector
-    scans them every 700 allocations while they are built and again as they age: measured, 15-30%
-    of the CPU time of a run.  Instead: the long-lived objects (modules, tables) are frozen out of
+    and then all garbage at once (the interpreter breaks its cycles: ``Interpreter.forget``).
+    CPython's default collector scans them every 700 allocations while they are built and again
+    as they age: measured, 15-30% of the CPU time of a run.  Instead: the long-lived objects (modules, tables) are frozen out of
     every collection, automatic collections are rare, and ``after_file`` collects what the file
     left, once.  Returns a function that puts the collector back."""
     if sys.getrecursionlimit() < RECURSION_LIMIT:

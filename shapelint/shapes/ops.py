@@ -106,10 +106,7 @@ def store_into(target: MaybeShape, value: MaybeShape, distinct: bool = True) -> 
         if any(D.is_one(d) is False for d in dims[:extra]):  # a dim the target has no room for
             raise BroadcastError((target, value), -len(dims), (None, dims[0]), output=target)
         return  # they might all be 1
-    for k in range(1, len(dims) + 1):
-        v, t = dims[-k], target.dims[-k]
-        if D.equal(v, t, distinct) is False and D.is_one(v) is False:
-            raise BroadcastError((target, value), -k, (t, v), output=target)
+    broadcast_to(Shape(tuple(dims)), target, distinct)  # raises when a dim cannot stretch
 
 
 # --- products -------------------------------------------------------------
