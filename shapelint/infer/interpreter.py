@@ -15,7 +15,7 @@ from .calls import BUILTINS, CallsMixin
 from .events import Event
 from .expressions import ExpressionsMixin
 from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
-from .statements import StatementsMixin, passed_to_error_context
+from .statements import StatementsMixin, names_passed_to_error_context
 from .walk import iter_children
 
 
@@ -54,6 +54,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.defined: list = []  # every FuncInfo and ClassInfo made here, for ``forget``
         self.star_modules: list[str] = []  # ``from mod import *``, in order
         self.is_package = False  # an __init__.py: relative imports start from its own package
+        self._raising: dict[int, set[str]] = {}  # function node -> names it hands to assert_raises
 
     # plumbing --------------------------------------------------------------------
     def emit(self, kind: str, node, **data) -> None:
@@ -183,12 +184,19 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         closure = self.env if self.env is not self.globals else None
         outer = dict(self.outer)
         info.closure, info.outer = closure, outer
-        if self.func is not None and passed_to_error_context(self.func.node, node.name.value):
+        if self.func is not None and node.name.value in self.raising_names(self.func.node):
             # def bad(): ...; assert_raises(ValueError, bad): meant to fail, say nothing about it
             self.deferred.append((lambda: self.analyse_silently(info, closure, outer), info.name))
         else:
             self.deferred.append((lambda: self.analyse_function(info, closure, outer), info.name))
         return False
+
+    def raising_names(self, scope: cst.FunctionDef) -> set[str]:
+        """What ``scope`` hands to assert_raises/pytest.raises; one walk per function, kept."""
+        names = self._raising.get(id(scope))
+        if names is None:
+            names = self._raising[id(scope)] = names_passed_to_error_context(scope)
+        return names
 
     def analyse_silently(self, info: FuncInfo, closure, outer) -> None:
         self.silent += 1

@@ -575,16 +575,16 @@ ERROR_CONTEXTS = ("raises", "assert_raises", "assertRaises", "assertRaisesRegex"
                   "raises_regex", "warns", "assertWarns")
 
 
-def passed_to_error_context(scope: cst.FunctionDef, name: str) -> bool:
-    """Is the function ``name`` handed to ``assert_raises(E, name)`` / ``pytest.raises(E, name)``
-    somewhere in ``scope``?"""
+def names_passed_to_error_context(scope: cst.FunctionDef) -> set[str]:
+    """The names handed to ``assert_raises(E, name)`` / ``pytest.raises(E, name)`` in ``scope``."""
+    out: set[str] = set()
     stack = list(iter_children(scope.body))
     while stack:
         n = stack.pop()
-        if _expects_error(n) and any(isinstance(a.value, cst.Name) and a.value.value == name for a in n.args):
-            return True
+        if _expects_error(n):
+            out.update(a.value.value for a in n.args if isinstance(a.value, cst.Name))
         stack.extend(iter_children(n))
-    return False
+    return out
 
 
 def _expects_error(node) -> bool:
