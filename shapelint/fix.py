@@ -8,9 +8,10 @@ Before anything is written, each fix is validated:
 1. the fixed text parses (libcst, as the engine parses it);
 2. the change is what it claims to be, compared on Python's syntax tree: a fix that replaces
    an expression changes exactly that expression, into a rearrangement of the same operands
-   (reordered, transposed); any other fix (removing an unused suppression comment) leaves the
-   syntax tree unchanged.  A replacement that would bind differently in its context
-   (``x ** 2`` around a product) is parenthesised, or refused;
+   (reordered, transposed) or into the same reduction with ``keepdims=True``; any other fix
+   (removing an unused suppression comment) leaves the syntax tree unchanged.  A replacement
+   that would bind differently in its context (``x ** 2`` around a product) is parenthesised,
+   or refused;
 3. the fixed text is checked again: the fixed findings must be gone, and no finding may appear
    that was not there before.
 
@@ -166,6 +167,16 @@ class _Swap(ast.NodeTransformer):
         return super().generic_visit(node)
 
 
+def _adds_keepdims(old: ast.expr, new: ast.expr) -> bool:
+    """``new`` is the reduction ``old`` with ``keepdims=True`` added (SL013's fix)."""
+    if not (isinstance(old, ast.Call) and isinstance(new, ast.Call)) or len(new.keywords) != len(old.keywords) + 1:
+        return False
+    added = new.keywords[-1]
+    return (added.arg == "keepdims" and isinstance(added.value, ast.Constant) and added.value.value is True
+            and all(k.arg != "keepdims" for k in old.keywords)
+            and ast.dump(ast.Call(old.func, old.args, old.keywords + [added])) == ast.dump(new))
+
+
 def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
     """The fix (its replacement parenthesised if need be) when it replaces exactly one expression
     by a rearrangement of the same operands; None otherwise."""
@@ -174,7 +185,9 @@ def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
         new_expr = ast.parse(f.replacement.strip(), mode="eval").body
     except (SyntaxError, ValueError, FixError, RecursionError):
         return None
-    if sorted(_leaves(old_expr)) != sorted(_leaves(new_expr)) or ast.dump(old_expr) == ast.dump(new_expr):
+    if ast.dump(old_expr) == ast.dump(new_expr):
+        return None
+    if sorted(_leaves(old_expr)) != sorted(_leaves(new_expr)) and not _adds_keepdims(old_expr, new_expr):
         return None
     lines = split_lines(original)
     where = (f.line, _byte_col(lines, f.line, f.column), f.end_line, _byte_col(lines, f.end_line, f.end_column))

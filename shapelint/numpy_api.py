@@ -16,7 +16,8 @@ from .shapes.dim import ONE
 from .shapes.errors import AxisError
 from .shapes.shape import SCALAR
 from .values import (
-    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Scalar, Tup, Value, dims_of, int_of, join, shape_of,
+    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
+    join, shape_of,
 )
 
 Handler = Callable[[Args], Value]
@@ -26,6 +27,13 @@ MISSING = object()
 
 def _arr(shape: MaybeShape, expanded: bool = False) -> Array:
     return Array(shape, None, expanded)
+
+
+def _reduced(source: MaybeShape, axis, keep: bool, out: MaybeShape) -> Array:
+    """A reduction's result; one that dropped axes remembers what it reduced (for SL013)."""
+    if keep or axis is None or out is None or source is None or not source.fixed:
+        return _arr(out)
+    return Array(out, reduced=Reduced(source, axis))
 
 
 def _shape_arg(v: Optional[Value]) -> MaybeShape:
@@ -112,7 +120,8 @@ def elementwise(*names: str) -> Handler:
         result = ops.broadcast(*shapes, distinct=a.distinct)
         if out is not None and not isinstance(out, NoneVal):
             return _arr(shape_of(out))
-        return _arr(result, expanded=any(isinstance(v, Array) and v.expanded for v in operands))
+        return Array(result, None, any(isinstance(v, Array) and v.expanded for v in operands),
+                     reduced=carried_reduction(operands, result))
     return h
 
 
@@ -133,7 +142,7 @@ def reduction(tuple_ok: bool = True, axis_pos: int = 1, self_arg: bool = False) 
             return _arr(None)
         shape = shape_of(x)
         out = ops.reduce(shape, axis, bool(keep), tuple_ok=tuple_ok)
-        return _arr(out)
+        return _reduced(shape, axis, bool(keep), out)
     return h
 
 
@@ -565,7 +574,8 @@ def norm(a: Args) -> Value:
     keep = _bool_arg(a, 3, "keepdims")
     if a.star or axis is MISSING or keep is MISSING:
         return _arr(None)
-    return _arr(ops.norm(a.shape(0, "x"), _ord_arg(a.get(1, "ord")), axis, bool(keep)))
+    x = a.shape(0, "x")
+    return _reduced(x, axis, bool(keep), ops.norm(x, _ord_arg(a.get(1, "ord")), axis, bool(keep)))
 
 
 def _axes_pair(v: Optional[Value]) -> object:

@@ -32,11 +32,22 @@ UNKNOWN = Unknown()
 
 
 @dataclass(frozen=True)
+class Reduced:
+    """A reduction that dropped axes (no ``keepdims``): what it reduced, for SL013 to try the
+    reduction that would have fitted where the result is used."""
+
+    source: Shape  # the shape that was reduced
+    axis: Any  # an int or a tuple of ints
+    node: Any = None  # the reduction call, filled in where the call is evaluated
+
+
+@dataclass(frozen=True)
 class Array(Value):
     shape: MaybeShape
     origin: Optional[Origin] = field(default=None, compare=False)
     expanded: bool = field(default=False, compare=False)  # made by x[:, None], reshape(-1, 1)... on purpose
     boolean: bool = field(default=False, compare=False)  # a comparison's result: indexes as a mask
+    reduced: Optional[Reduced] = field(default=None, compare=False)  # made by X.mean(axis=1)...
 
 
 @dataclass(frozen=True)
@@ -124,7 +135,11 @@ def int_of(v: Optional[Value]) -> Optional[int]:
 
 def join(a: Value, b: Value) -> Value:
     """The value after two paths meet: kept only where both paths agree."""
-    if a is b or a == b:
+    if a is b:
+        return a
+    if a == b:
+        if isinstance(a, Array) and isinstance(b, Array) and a.reduced != b.reduced:
+            return Array(a.shape, a.origin, a.expanded, a.boolean)  # made by a reduction on one path only
         return a
     if isinstance(a, Array) and isinstance(b, Array):
         if a.shape == b.shape and a.shape is not None:
@@ -169,6 +184,17 @@ class Args:
         self.notes.append((kind, data))
 
 
+def carried_reduction(values, result: MaybeShape) -> Optional[Reduced]:
+    """The reduction a result still is: one reduced operand met only scalars (``X_var + eps``,
+    ``np.sqrt(X_var)``), so the result has that operand's shape and the same cause."""
+    reduced = [v for v in values if isinstance(v, Array) and v.reduced is not None]
+    if len(reduced) != 1 or reduced[0].shape != result:
+        return None
+    if any(v is not reduced[0] and shape_of(v) != SCALAR for v in values):
+        return None
+    return reduced[0].reduced
+
+
 def array(shape: MaybeShape, expanded: bool = False) -> Array:
     return Array(shape, None, expanded)
 
@@ -178,6 +204,6 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 
 
 __all__ = [
-    "Origin", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
-    "shape_of", "dims_of", "int_of", "join", "Args", "array", "Shape",
+    "Origin", "Reduced", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
+    "shape_of", "dims_of", "int_of", "join", "Args", "array", "carried_reduction", "Shape",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional
 
 import libcst as cst
@@ -184,7 +185,10 @@ class CallsMixin:
             self.emit(kind, node, operand=operands[0] if operands else node, **data)
         if isinstance(result, Array) and result.origin is None:
             kind = "call" if isinstance(node, cst.Call) else "expr"
-            return Array(result.shape, Origin(kind, node), result.expanded)
+            reduced = result.reduced
+            if reduced is not None and reduced.node is None:
+                reduced = replace(reduced, node=node)
+            return Array(result.shape, Origin(kind, node), result.expanded, reduced=reduced)
         return result
 
     def _builtin(self, name: str, node: cst.Call, args, kwargs, star) -> Value:

@@ -15,7 +15,7 @@ from ..shapes.errors import BroadcastError, IndexError_, MatmulError
 from ..shapes.shape import SCALAR, Shape
 from ..values import (
     NONE, UNKNOWN, Args, Array, Bool, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike,
-    join, shape_of,
+    carried_reduction, join, shape_of,
 )
 
 ARITH = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
@@ -78,7 +78,7 @@ class ExpressionsMixin:
         else:
             value = method(self, node)
         if isinstance(value, Array) and value.origin is None:
-            value = Array(value.shape, Origin("expr", node), value.expanded, value.boolean)
+            value = Array(value.shape, Origin("expr", node), value.expanded, value.boolean, value.reduced)
         self.values[id(node)] = value
         return value
 
@@ -289,7 +289,7 @@ class ExpressionsMixin:
         if isinstance(v, Int) and isinstance(node.operator, cst.Minus):
             return Int(None if v.dim is None else -v.dim)
         if isinstance(v, Array):
-            return Array(v.shape, v.origin, v.expanded, v.boolean)
+            return Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced)
         return v if isinstance(v, (Int, Scalar)) else UNKNOWN
 
     def e_BinaryOperation(self, node: cst.BinaryOperation) -> Value:
@@ -352,7 +352,9 @@ class ExpressionsMixin:
                 isinstance(v, Array) for _, v in operands):
             return Scalar()
         # an operand expanded on purpose (x[:, None]) makes the result deliberate too
-        return Array(shape, None, any(isinstance(v, Array) and v.expanded for _, v in operands))
+        values = [v for _, v in operands]
+        return Array(shape, None, any(isinstance(v, Array) and v.expanded for v in values),
+                     reduced=carried_reduction(values, shape))
 
     def e_Lambda(self, node: cst.Lambda) -> Value:
         return UNKNOWN

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..shapes import fmt_dim, fmt_shape
 from ..shapes import dim as D
 from ..values import Array, shape_of
+from . import reduction
 from .base import Rule
 
 
@@ -20,6 +21,15 @@ def check_elementwise(event, ctx) -> None:
     if ctx.documentation_only([v for _, v in operands]):
         return
     if err is not None:
+        values = [v for _, v in operands]
+        found = reduction.blame(values, reduction.fits_elementwise([shape_of(v) for v in values],
+                                                                   ctx.settings.distinct_symbols))
+        if found is not None:
+            others = ", ".join(f"{ctx.code(n)} {fmt_shape(shape_of(v))}" for k, (n, v) in enumerate(operands)
+                               if k != found[0])
+            notes = [ctx.describe(n, v) for k, (n, v) in enumerate(operands) if k != found[0]]
+            if reduction.report(ctx, found, event.node, f"broadcast with {others}", notes):
+                return
         shapes = ", ".join(f"{ctx.code(n)} is {fmt_shape(shape_of(v))}" for n, v in operands)
         msg = f"{ctx.code(event.node)}: operands cannot broadcast: {shapes}{_dims_text(err)}"
         notes = [ctx.describe(n, v) for n, v in operands]
@@ -53,6 +63,10 @@ def check_inplace(event, ctx) -> None:
         return
     t, v = ctx.code(d["target"]), ctx.code(d["value"])
     tshape, vshape = shape_of(d["tval"]), shape_of(d["vval"])
+    found = reduction.blame([d["vval"]], reduction.fits_store(tshape, event.kind, ctx.settings.distinct_symbols))
+    if found is not None and reduction.report(ctx, found, event.node, f"be stored in {t} {fmt_shape(tshape)}",
+                                              [ctx.describe(d["target"], d["tval"])]):
+        return
     if event.kind == "setitem":
         msg = (f"{t} = {v}: a {fmt_shape(vshape)} value cannot be stored in {t} {fmt_shape(tshape)} "
                f"(numpy: could not broadcast input array from shape {fmt_shape(vshape)} into shape "
@@ -77,19 +91,22 @@ ERROR = Rule(
     Checks arithmetic, comparisons and ufuncs (`np.maximum`, `np.where`, ...) against numpy's
     broadcasting rule: aligned from the right, each pair of sizes must be equal or one of them 1.
 
+    When one operand is a reduction that dropped an axis (`X - X.mean(axis=1)`) and keeping
+    it would fit, the finding is SL013 at the reduction instead.
+
     ## Why is this bad?
-    numpy raises `ValueError: operands could not be broadcast together`. A classic cause is a
-    reduction without `keepdims=True`: `X - X.mean(axis=1)` on `(n, d)`.
+    numpy raises `ValueError: operands could not be broadcast together`.
 
     ## Example
     ```python
     X = np.random.randn(n, d)
-    centered = X - X.mean(axis=1)  # (n, d) - (n,)
+    b = np.random.randn(n)   # one bias per row
+    shifted = X + b          # (n, d) + (n,)
     ```
 
     ## Use instead
     ```python
-    centered = X - X.mean(axis=1, keepdims=True)  # (n, d) - (n, 1)
+    shifted = X + b[:, None]  # (n, d) + (n, 1)
     ```
     """,
 )

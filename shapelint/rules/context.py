@@ -40,6 +40,7 @@ class Context:
         self._positions = None
         self._seen: set = set()
         self.reported_keys: set[str] = set()  # gradients already reported (no echo at the update)
+        self.blamed: set[int] = set()  # reductions SL013 reported (one finding per reduction)
 
     # source ------------------------------------------------------------------------
     def code(self, node) -> str:
