@@ -16,7 +16,7 @@ from .shapes.dim import ONE
 from .shapes.errors import AxisError
 from .shapes.shape import SCALAR
 from .values import (
-    NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
+    NEVER, NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
     join, shape_of,
 )
 
@@ -93,6 +93,8 @@ def dims_varargs(a: Args) -> Value:
         return _arr(None)
     if not a.args:
         return Scalar()
+    if any(isinstance(it, Tup) for it in a.args):
+        return NEVER  # randn((3, 4)): TypeError, the dims are separate arguments
     return _arr(Shape(tuple(it.dim if isinstance(it, Int) else None for it in a.args)))
 
 

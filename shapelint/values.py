@@ -32,6 +32,16 @@ UNKNOWN = Unknown()
 
 
 @dataclass(frozen=True)
+class Made(Unknown):
+    """What calling a name of another checked file gave when no shape went in: unknown, but
+    if it is an instance called with shapes later (``init = Initializer(); init((n, d))``),
+    its class is looked up then."""
+
+    qualname: str
+    callable = True
+
+
+@dataclass(frozen=True)
 class Reduced:
     """A reduction that dropped axes (no ``keepdims``): what it reduced, for SL013 to try the
     reduction that would have fitted where the result is used."""
@@ -105,6 +115,50 @@ class Obj(Value):
     kind: str
 
 
+@dataclass(frozen=True)
+class Never(Value):
+    """What a call gives that certainly raises (a wrong number of arguments, ``len`` of an
+    int): the path it is on ends there, so it takes no part where paths meet."""
+
+
+NEVER = Never()
+
+
+@dataclass(frozen=True)
+class Partial(Value):
+    """``functools.partial(f, *args, **kwargs)``."""
+
+    func: Value
+    args: tuple[Value, ...]
+    kwargs: tuple[tuple[str, Value], ...]
+    callable = True
+
+
+@dataclass(frozen=True)
+class Union(Value):
+    """One of several callables (``self._fn = f`` on one branch, ``= g`` on another): calling it
+    gives what every option that can return gives."""
+
+    options: tuple[Value, ...]
+    callable = True
+
+
+MAX_OPTIONS = 8
+
+
+def _is_callable(v: Value) -> bool:
+    return getattr(v, "callable", False) or (isinstance(v, Obj) and v.kind.startswith("qual:"))
+
+
+def _union(a: Value, b: Value) -> Value:
+    options: list[Value] = []
+    for v in (a, b):
+        for o in (v.options if isinstance(v, Union) else (v,)):
+            if not any(o is w or o == w for w in options):
+                options.append(o)
+    return Union(tuple(options)) if len(options) <= MAX_OPTIONS else UNKNOWN
+
+
 def shape_of(v: Optional[Value]) -> MaybeShape:
     """The array shape a value broadcasts as, or None when it is not known."""
     if isinstance(v, Array):
@@ -137,6 +191,10 @@ def join(a: Value, b: Value) -> Value:
     """The value after two paths meet: kept only where both paths agree."""
     if a is b:
         return a
+    if isinstance(a, Never):
+        return b
+    if isinstance(b, Never):
+        return a
     if a == b:
         if isinstance(a, Array) and isinstance(b, Array) and a.reduced != b.reduced:
             return Array(a.shape, a.origin, a.expanded, a.boolean)  # made by a reduction on one path only
@@ -153,6 +211,8 @@ def join(a: Value, b: Value) -> Value:
         return Int(None)
     if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):
         return Tup(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.is_list)
+    if _is_callable(a) and _is_callable(b):
+        return _union(a, b)
     return UNKNOWN
 
 
@@ -205,5 +265,6 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 
 __all__ = [
     "Origin", "Reduced", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
+    "Never", "NEVER", "Partial", "Union", "Made",
     "shape_of", "dims_of", "int_of", "join", "Args", "array", "carried_reduction", "Shape",
 ]

@@ -11,7 +11,10 @@ from .. import numpy_api
 from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
-from ..values import NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Origin, Scalar, Tup, Unknown, Value, join, shape_of
+from ..values import (
+    NEVER, NONE, UNKNOWN, Args, Array, Int, Made, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union, Unknown, Value,
+    join, shape_of,
+)
 from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
@@ -46,71 +49,122 @@ class CallsMixin:
     def e_Call(self, node: cst.Call) -> Value:
         func = node.func
         receiver: Optional[Value] = None
+        bound = False
         if isinstance(func, cst.Attribute):
             receiver = self.eval(func.value)
-            callee = self._member(receiver, func)
+            callee, bound = self._member(receiver, func)
         else:
             callee = self.eval(func)
         args, kwargs, star, arg_nodes = self._args(node)
-        if isinstance(callee, Obj):
-            if callee.kind.startswith("list-append:") and len(args) == 1:
-                key = callee.kind[12:] + "[*]"
-                prior = self.env.get(key)
-                self.store(key, args[0] if prior is None else join(prior, args[0]))
-                return NONE
-            if callee.kind.startswith("qual:"):
-                handler = numpy_api.lookup_function(callee.kind[5:])
-                if handler is None:
-                    # another checked file is parsed only when a known shape goes into it
-                    if not any(_carries_shape(v) for v in args + list(kwargs.values())):
-                        return UNKNOWN
-                    callee = self.foreign(callee.kind[5:])
-                    if isinstance(callee, FuncRef):
-                        return self.call_function(callee.info, node, args, kwargs, star, arg_nodes, bound=False)
-                    if isinstance(callee, ClassRef):
-                        init = callee.info.methods.get("__init__")
-                        if init is not None:
-                            self.call_function(init, node, args, kwargs, star, arg_nodes, bound=True)
-                        return Instance(callee.info)
-                    return UNKNOWN
-                a = Args(args, kwargs, star, self.distinct)
-                return self.apply(handler, a, node, operands=arg_nodes, name=callee.kind[5:])
-            if callee.kind.startswith("method:"):
-                handler = numpy_api.METHODS.get(callee.kind[7:])
-                if handler is None:
-                    return UNKNOWN
-                kwargs = dict(kwargs, self=receiver)
-                a = Args(args, kwargs, star, self.distinct)
-                return self.apply(handler, a, node, operands=[func.value] + arg_nodes, name=callee.kind[7:])
-            if callee.kind.startswith("genmethod:"):
-                handler = numpy_api.GENERATOR_METHODS.get(callee.kind[10:])
-                if handler is None:
-                    return UNKNOWN
-                return self.apply(handler, Args(args, kwargs, star, self.distinct), node, operands=arg_nodes)
-            if callee.kind.startswith("builtin:"):
-                return self._builtin(callee.kind[8:], node, args, kwargs, star)
-        if not isinstance(callee, Obj) or not callee.kind.startswith("qual:"):
+        if isinstance(callee, Obj) and callee.kind.startswith("method:"):
+            handler = numpy_api.METHODS.get(callee.kind[7:])
+            if handler is None:
+                return UNKNOWN
+            kwargs = dict(kwargs, self=receiver)
+            a = Args(args, kwargs, star, self.distinct)
+            return self.apply(handler, a, node, operands=[func.value] + arg_nodes, name=callee.kind[7:])
+        if not isinstance(callee, Obj):
             # a list handed to code we do not follow may be filled there
             for arg in node.args:
-                if isinstance(self.values.get(id(arg.value)), Tup):
+                v = self.values.get(id(arg.value))
+                if isinstance(v, Tup) and v.is_list:
                     key = key_of(arg.value)
                     if key is not None:
                         self.env[key] = UNKNOWN
+        result = self.call_value(callee, node, args, kwargs, star, arg_nodes, bound)
+        if isinstance(result, Never):
+            self.raising = True  # the statement ends here (exec_small reads it)
+            return UNKNOWN
+        return result
+
+    def call_value(self, callee: Value, node, args, kwargs, star, arg_nodes, bound: bool) -> Value:
+        """Call what ``callee`` is with evaluated arguments: numpy, a function or class of the
+        checked files, a callable instance, a partial, one of several callables."""
+        if isinstance(callee, Obj):
+            kind = callee.kind
+            if kind.startswith("list-append:") and len(args) == 1:
+                key = kind[12:] + "[*]"
+                prior = self.env.get(key)
+                self.store(key, args[0] if prior is None else join(prior, args[0]))
+                return NONE
+            if kind.startswith("qual:"):
+                return self._call_qualified(kind[5:], node, args, kwargs, star, arg_nodes)
+            if kind.startswith("genmethod:"):
+                handler = numpy_api.GENERATOR_METHODS.get(kind[10:])
+                if handler is None:
+                    return UNKNOWN
+                return self.apply(handler, Args(args, kwargs, star, self.distinct), node, operands=arg_nodes)
+            if kind.startswith("builtin:"):
+                return self._builtin(kind[8:], node, args, kwargs, star)
+            return UNKNOWN
+        if isinstance(callee, Made):
+            return self._call_qualified(callee.qualname, node, args, kwargs, star, arg_nodes, made=True)
         if isinstance(callee, FuncRef):
-            return self.call_function(callee.info, node, args, kwargs, star, arg_nodes,
-                                      bound=isinstance(func, cst.Attribute))
+            return self.call_function(callee.info, node, args, kwargs, star, arg_nodes, bound=bound)
         if isinstance(callee, ClassRef):
             init = callee.info.methods.get("__init__")
             if init is not None:
                 self.call_function(init, node, args, kwargs, star, arg_nodes, bound=True)
             return Instance(callee.info)
+        if isinstance(callee, Instance):
+            method = callee.info.methods.get("__call__")
+            if method is None:
+                return UNKNOWN
+            return self.call_function(method, node, args, kwargs, star, arg_nodes, bound=True)
+        if isinstance(callee, Partial):
+            merged = {**dict(callee.kwargs), **kwargs}
+            return self.call_value(callee.func, node, list(callee.args) + args, merged, star,
+                                   [node] * len(callee.args) + arg_nodes, bound=False)
+        if isinstance(callee, Union):
+            # which option runs is not known: each is called silently, the results joined
+            result: Value = NEVER
+            self.silent += 1
+            try:
+                for option in callee.options:
+                    result = join(result, self.call_value(option, node, args, kwargs, star, arg_nodes, False))
+            finally:
+                self.silent -= 1
+            return result
         return UNKNOWN
 
-    def _member(self, receiver: Value, func: cst.Attribute) -> Value:
+    def _call_qualified(self, qualname: str, node, args, kwargs, star, arg_nodes, made: bool = False) -> Value:
+        """``pkg.f(...)``: numpy's table, else a function or class of another checked file.
+        ``made``: calling what calling ``qualname`` made before any shape was at hand."""
+        handler = None if made else numpy_api.lookup_function(qualname)
+        if handler is not None:
+            a = Args(args, kwargs, star, self.distinct)
+            return self.apply(handler, a, node, operands=arg_nodes, name=qualname)
+        if qualname == "functools.partial" and args and not star and not made:
+            return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
+        # another checked file is parsed only when a known shape goes into it (or is parsed already)
+        if not any(_carries_shape(v) for v in args + list(kwargs.values())) and not self._loaded(qualname):
+            # an instance made now may be called with shapes later (init = Initializer(); init((n, d)))
+            return UNKNOWN if made else Made(qualname)
+        callee = self.foreign(qualname)
+        if made:
+            # an instance of a class of another file, called: its __call__ (the class's
+            # attributes come from its own methods, whatever its constructor was given)
+            if not isinstance(callee, ClassRef):
+                return UNKNOWN
+            callee = Instance(callee.info)
+        if isinstance(callee, (FuncRef, ClassRef, Instance)):
+            return self.call_value(callee, node, args, kwargs, star, arg_nodes, bound=False)
+        return UNKNOWN
+
+    def _loaded(self, qualname: str) -> bool:
+        """Is the module that would define ``qualname`` parsed and interpreted already?"""
+        project = self.project
+        return project is not None and qualname.rpartition(".")[0] in project.interpreters
+
+    def _member(self, receiver: Value, func: cst.Attribute) -> tuple[Value, bool]:
+        """What ``receiver.name`` is as a callee, and whether calling it binds the receiver."""
         name = func.attr.value
         if isinstance(receiver, Obj) and receiver.kind.startswith("qual:"):
-            return self.eval(func)
+            return self.eval(func), False
         self.values[id(func)] = UNKNOWN
+        own = key_of(func)
+        if own is not None and own in self.env and isinstance(receiver, Obj) and receiver.kind == "self":
+            return self.env[own], False  # self._fn = f: a function stored on the instance, not bound
         key = key_of(func.value)
         inherited = (isinstance(receiver, Unknown) and name == "append" and key is not None and key.startswith("self.")
                      and key.count(".") == 1)  # self.X = [] in a base class, self.X.append(X) here
@@ -120,23 +174,23 @@ class CallsMixin:
                 # xs.append(v): the length is no longer known; the items are v's shape while all agree
                 self.store(key, Obj("list"))
                 if name == "append":
-                    return Obj("list-append:" + key)
-            return UNKNOWN
+                    return Obj("list-append:" + key), False
+            return UNKNOWN, False
         if isinstance(receiver, Array):
             if name == "resize":  # in place: the array's shape is whatever was asked
                 key = key_of(func.value)
                 if key is not None:
                     self.store(key, Array(None))
-            return Obj("method:" + name)
+            return Obj("method:" + name), False
         if isinstance(receiver, Obj) and receiver.kind == "generator":
-            return Obj("genmethod:" + name)
+            return Obj("genmethod:" + name), False
         if isinstance(receiver, Obj) and receiver.kind == "self" and self.cls is not None:
             m = self.cls.methods.get(name)
-            return FuncRef(m) if m is not None else UNKNOWN
+            return (FuncRef(m), True) if m is not None else (UNKNOWN, False)
         if isinstance(receiver, Instance):
             m = receiver.info.methods.get(name)
-            return FuncRef(m) if m is not None else UNKNOWN
-        return UNKNOWN
+            return (FuncRef(m), True) if m is not None else (UNKNOWN, False)
+        return UNKNOWN, False
 
     def _args(self, node: cst.Call):
         args: list[Value] = []
@@ -145,7 +199,10 @@ class CallsMixin:
         star = False
         for arg in node.args:
             v = self.eval(arg.value)
-            if arg.star:
+            if arg.star == "*" and isinstance(v, Tup):
+                args.extend(v.items)  # f(*shape): the tuple's items, in order
+                nodes.extend([arg.value] * len(v.items))
+            elif arg.star:
                 star = True
             elif arg.keyword is not None:
                 kwargs[arg.keyword.value] = v
@@ -199,6 +256,8 @@ class CallsMixin:
             return args[0]
         if name == "len" and len(args) == 1:
             v = args[0]
+            if isinstance(v, (Int, Scalar)):
+                return NEVER  # TypeError: object of type 'int' has no len()
             if isinstance(v, Array):
                 s = v.shape
                 return Int(s.dims[0] if s is not None and s.fixed and s.dims else None)
@@ -229,6 +288,8 @@ class CallsMixin:
         if star:
             self.call_sites.setdefault(site_key, (info, []))[1].append(None)  # arguments unknown
             return self._declared_return(info, None, node)
+        if info.plain_signature and info.binding_fails(len(args), kwargs.keys(), bound):
+            return NEVER  # TypeError: the arguments do not bind
         b = Bindings(info.symbols())
         pairs = []
         positional = [p for p in params if p.kind == "pos"]
@@ -254,15 +315,20 @@ class CallsMixin:
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
         given = {p.name: v for p, v, _ in pairs}
         self.call_sites.setdefault(site_key, (info, []))[1].append((given, node))
-        declared = self._declared_return(info, b, node)
-        if declared is UNKNOWN and not info.ret.is_int:
+        result = self._declared_return(info, b, node)
+        if result is UNKNOWN and not info.ret.is_int:
             owner = info.owner if info.owner is not None else self
-            return owner.infer_return(info, given)
-        return declared
+            result = owner.infer_return(info, given)
+        if isinstance(result, Array) and info.owner is not None and info.owner is not self:
+            # where the shape came from is in another file: the note names the call made here
+            name = f"{info.cls.name}.{info.name}" if info.cls is not None else info.name
+            result = Array(result.shape, Origin("foreign", node, name), result.expanded, result.boolean)
+        return result
 
     def infer_return(self, info: FuncInfo, given: dict) -> Value:
-        """An undeclared return: run the body (silently) with this call's arguments."""
-        if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack):
+        """An undeclared return: run the body (silently) with this call's arguments.  NEVER
+        when every path through it raises."""
+        if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack) or info.is_generator:
             return UNKNOWN
         key = (id(info), tuple(sorted((k, _signature(v)) for k, v in given.items())))
         if key in self.return_cache:
@@ -277,12 +343,12 @@ class CallsMixin:
         self.silent += 1
         self.call_stack.append(info)
         try:
-            self.analyse_function(info, info.closure, info.outer, given=given, returns=returns)
+            leaves = self.analyse_function(info, info.closure, info.outer, given=given, returns=returns)
         finally:
             self.call_stack.pop()
             self.silent -= 1
             self.collecting = collecting
-        result: Value = UNKNOWN
+        result: Value = NEVER if leaves and not returns else UNKNOWN
         if returns:
             result = returns[0]
             for v in returns[1:]:
@@ -292,7 +358,7 @@ class CallsMixin:
 
     def _declared_return(self, info: FuncInfo, b: Optional[Bindings], node) -> Value:
         if info.ret.shape is None:
-            if info.ret_items is not None and b is not None:
+            if info.ret_items is not None and b is not None and any(s is not None for s in info.ret_items):
                 return Tup(tuple(Array(instantiate(s, b), Origin("doc-return", info.doc_node, info.name))
                                  if s is not None else UNKNOWN for s in info.ret_items))
             return Int(None) if info.ret.is_int else UNKNOWN

@@ -14,8 +14,8 @@ from ..shapes.dim import floordiv
 from ..shapes.errors import BroadcastError, IndexError_, MatmulError
 from ..shapes.shape import SCALAR, Shape
 from ..values import (
-    NONE, UNKNOWN, Args, Array, Bool, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Value, is_arraylike,
-    carried_reduction, join, shape_of,
+    NONE, UNKNOWN, Args, Array, Bool, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value,
+    is_arraylike, carried_reduction, join, shape_of,
 )
 
 ARITH = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
@@ -195,7 +195,7 @@ class ExpressionsMixin:
             return UNKNOWN
         if attr == "shape":
             base_key = key_of(node.value)
-            if base_key is not None and base is UNKNOWN:
+            if base_key is not None and isinstance(base, Unknown):
                 return ShapeOf(base_key)
         if isinstance(base, Instance) and key is not None:
             return UNKNOWN
@@ -273,7 +273,7 @@ class ExpressionsMixin:
             element = self.env.get(base_key + "[*]") if base_key is not None else None
             if element is not None and not (isinstance(base, Tup) and isinstance(items[0], Dim)):
                 return element
-        if not isinstance(base, Array) or any(it is UNKNOWN for it in items):
+        if not isinstance(base, Array) or any(isinstance(it, Unknown) for it in items):
             return Array(None) if isinstance(base, Array) else UNKNOWN
         try:
             shape = ops.index(base.shape, items)

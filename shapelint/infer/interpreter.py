@@ -34,6 +34,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.module_name = module_name
         self.distinct = settings.distinct_symbols
         self.silent = 0
+        self.raising = False  # the expression just evaluated certainly raises (see ``raised``)
         self.loop_depth = 0
         self.env: dict[str, Value] = {}
         self.globals: dict[str, Value] = self.env
@@ -227,12 +228,20 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                 self.exec_stmt(stmt)
         info.body_env = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
         self.env = saved
+        methods = self.collect_attributes(info)
+        for m in methods:
+            self.analyse_function(m, None, {})
+
+    def collect_attributes(self, info: ClassInfo) -> list[FuncInfo]:
+        """Run the methods silently to learn what each stores on self (info.attrs); returns the
+        methods, __init__ first."""
+        info.collected = True
         methods = sorted(info.methods.values(), key=lambda m: m.name != "__init__")
         # first round, silent: what each method stores on self (methods that store nothing are skipped)
         storing = [m for m in methods if _stores_on_self(m.node)]
         seen: dict[str, dict] = {}
         self.silent += 1
-        self.collecting = True
+        collecting, self.collecting = self.collecting, True
         try:
             for m in storing:
                 seen[m.name] = self._collect(info, m)
@@ -246,10 +255,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                     self._collect(info, m)
         finally:
             self.silent -= 1
-            self.collecting = False
+            self.collecting = collecting
         info.attrs = _joined(info)
-        for m in methods:
-            self.analyse_function(m, None, {})
+        return methods
 
     def _collect(self, info: ClassInfo, m: FuncInfo) -> dict:
         """Run method m silently, recording what it stores on self; returns the attributes it saw."""
@@ -263,11 +271,14 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         return seen
 
     def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
-                         given: Optional[dict] = None, returns: Optional[list] = None) -> None:
-        """Run one function body: parameters from ``given`` (a call's arguments) or declarations."""
+                         given: Optional[dict] = None, returns: Optional[list] = None) -> Optional[bool]:
+        """Run one function body: parameters from ``given`` (a call's arguments) or declarations.
+        True when every path leaves it (returns or raises); None when its analysis failed."""
         saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
-                 self.return_values)
+                 self.return_values, self.raising)
         self.return_values = returns
+        self.raising = False
+        leaves: Optional[bool] = None
         self.env = {}
         self.outer = dict(outer)
         if closure is not None:
@@ -286,15 +297,18 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             self.env[p.name] = given[p.name] if given and p.name in given else self.param_value(p, info)
         for node, message in info.errors:
             self.emit("bad-annotation", node, message=message, function=info.name)
+        if info.cls is not None and not info.cls.collected and info.owner is not None:
+            info.owner.collect_attributes(info.cls)  # a class of another file: what its methods store
         try:
-            self.exec_suite(info.node.body)
+            leaves = self.exec_suite(info.node.body)
         except RecursionError:
             self.emit("internal", info.node, exc="expression nested too deeply to analyse", traceback="")
         except Exception as exc:  # noqa: BLE001 - one function's failure must not lose the file
             self.emit("internal", info.node, exc=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
         finally:
             (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
-             self.return_values) = saved
+             self.return_values, self.raising) = saved
+        return leaves
 
     def param_value(self, p, info: Optional[FuncInfo] = None) -> Value:
         d = p.declared

@@ -11,6 +11,12 @@ from ..sources.annotations import Declared, read_annotation
 from ..sources.docstrings import parse as parse_docstring
 from ..sources.literals import docstring
 from ..values import Value
+from .walk import iter_children
+
+
+# decorators that leave a function's parameters as written
+SIGNATURE_KEEPING = {"staticmethod", "classmethod", "abstractmethod", "property", "cached_property", "cache",
+                     "lru_cache"}
 
 
 @dataclass
@@ -34,6 +40,7 @@ class FuncInfo:
     owner: object = None  # the interpreter of the module that defines it, when another file
     closure: Optional[dict] = None  # the enclosing function's names, for a nested function
     outer: dict = field(default_factory=dict)
+    generator: Optional[bool] = None  # has a ``yield`` (found on first need)
 
     @property
     def is_method(self) -> bool:
@@ -44,6 +51,56 @@ class FuncInfo:
             if isinstance(d, cst.Name) and d.value == "staticmethod":
                 return False
         return True
+
+    @property
+    def plain_signature(self) -> bool:
+        """A call binds its arguments to these very parameters: no decorator may have changed
+        the signature (a decorator we do not know could)."""
+        for dec in self.node.decorators:
+            d = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
+            name = d.attr.value if isinstance(d, cst.Attribute) else d.value if isinstance(d, cst.Name) else None
+            if name not in SIGNATURE_KEEPING:
+                return False
+        return True
+
+    def binding_fails(self, n_args: int, keywords, bound: bool) -> bool:
+        """Python raises TypeError binding ``n_args`` positional arguments and ``keywords``:
+        too many, an unknown or repeated keyword, a required parameter left out."""
+        params = self.params
+        if bound and self.is_method:
+            params = params[1:] if params and params[0].kind == "pos" else params
+        pos = [p for p in params if p.kind == "pos"]
+        kwonly = [p for p in params if p.kind == "kwonly"]
+        star = any(p.kind == "star" for p in params)
+        starstar = any(p.kind == "starstar" for p in params)
+        if n_args > len(pos) and not star:
+            return True
+        names = {p.name: k for k, p in enumerate(pos)}
+        for kw in keywords:
+            if kw in names and names[kw] < n_args:
+                return True  # given twice
+            if kw not in names and all(p.name != kw for p in kwonly) and not starstar:
+                return True
+        for k, p in enumerate(pos):
+            if k >= n_args and p.node.default is None and p.name not in keywords:
+                return True
+        return any(p.node.default is None and p.name not in keywords for p in kwonly)
+
+    @property
+    def is_generator(self) -> bool:
+        """A ``yield`` in its own body: calling it makes a generator, running nothing."""
+        if self.generator is None:
+            self.generator = False
+            stack = list(iter_children(self.node.body))
+            while stack:
+                n = stack.pop()
+                t = type(n)
+                if t is cst.Yield:
+                    self.generator = True
+                    break
+                if t not in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+                    stack.extend(iter_children(n))
+        return self.generator
 
     def symbols(self) -> set[str]:
         """Every dim symbol its declarations mention: bound per call."""
@@ -62,6 +119,7 @@ class FuncInfo:
 @dataclass(frozen=True)
 class FuncRef(Value):
     info: FuncInfo
+    callable = True
 
 
 @dataclass
@@ -73,6 +131,7 @@ class ClassInfo:
     stores: dict[str, list[Value]] = field(default_factory=dict)  # values assigned to self.X by the method run now
     method_stores: dict[str, dict[str, list[Value]]] = field(default_factory=dict)  # the same, per method
     body_env: dict[str, Value] = field(default_factory=dict)
+    collected: bool = False  # attrs known (analysed in its own file, or collected on first use from another)
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,8 @@ class StatementsMixin:
         if method is None:
             self.forget_assigned(stmt)
             return False
-        return bool(method(stmt))
+        leaves = bool(method(stmt))
+        return self.raised() or leaves  # a loop's iterable, a with's context... that raised
 
     def exec_suite(self, suite) -> bool:
         if isinstance(suite, cst.SimpleStatementSuite):
@@ -92,11 +93,21 @@ class StatementsMixin:
                 self.env[key] = UNKNOWN
 
     # small statements -------------------------------------------------------------
+    def raised(self) -> bool:
+        """Did what was just evaluated certainly raise (a call that cannot return)?  Then the
+        statement is the end of its path, as a ``raise`` is."""
+        if self.raising:
+            self.raising = False
+            return True
+        return False
+
     def exec_small(self, small: cst.BaseSmallStatement) -> bool:
         if isinstance(small, cst.Expr):
             self.eval(small.value)
         elif isinstance(small, cst.Assign):
             value = self.eval(small.value)
+            if self.raised():
+                return True
             for t in small.targets:
                 self.bind(t.target, value, small.value, small)
         elif isinstance(small, cst.AnnAssign):
@@ -105,12 +116,15 @@ class StatementsMixin:
             self.aug_assign(small)
         elif isinstance(small, cst.Return):
             value = self.eval(small.value) if small.value is not None else None
+            if self.raised():
+                return True
             if value is not None:
                 self.check_return(small, value)
             return True
         elif isinstance(small, cst.Raise):
             if small.exc is not None:
                 self.eval(small.exc)
+            self.raising = False
             return True
         elif isinstance(small, (cst.Continue, cst.Break)):
             return True
@@ -143,7 +157,7 @@ class StatementsMixin:
                     self.env.pop(key, None)
         elif isinstance(small, cst.Assert):
             self.eval(small.test)
-        return False
+        return self.raised()
 
     def absolute_module(self, node: cst.ImportFrom) -> Optional[str]:
         """``from .layers import Dense`` inside ``pkg.model`` -> "pkg.layers"."""
@@ -239,6 +253,9 @@ class StatementsMixin:
                 self.bind(e.value, UNKNOWN, None, stmt)
             return
         n = len(elements)
+        if isinstance(value, (Int, Scalar)):
+            self.raising = True  # TypeError: cannot unpack a number
+            return
         if isinstance(value, Tup) and len(value.items) == n:
             for e, v in zip(elements, value.items):
                 self.bind(e.value, v, None, stmt)
@@ -389,6 +406,8 @@ class StatementsMixin:
     # flow -----------------------------------------------------------------------------
     def s_If(self, node: cst.If) -> bool:
         self.eval(node.test)
+        if self.raised():
+            return True
         truth = self.static_truth(node.test)
         if truth is True:
             return self.exec_suite(node.body)  # the else branch cannot run

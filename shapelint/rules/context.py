@@ -27,6 +27,7 @@ ORIGINS = {
     "comment": " from the shape comment on {name}{at}",
     "return": " from the return annotation of {name}(){at}",
     "unpack": " named by unpacking {name}.shape{at}",
+    "foreign": " returned by {name}() of another file{at}",
 }
 
 
