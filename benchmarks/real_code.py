@@ -69,6 +69,8 @@ RUNTIME_PACKAGES = [
 # col2im, conv2D, pad2D).
 CORPUS_DIRS = [
     "numpy_ml/neural_nets/layers",
+    # the layers get their weights from these initializer objects (WeightInitializer)
+    "numpy_ml/neural_nets/initializers",
     "numpy_ml/neural_nets/losses",
     "numpy_ml/neural_nets/activations",
     "numpy_ml/neural_nets/utils",

@@ -471,6 +471,15 @@ def concatenate(a: Args) -> Value:
     return _arr(ops.concatenate(shapes, axis, a.distinct))  # type: ignore[arg-type]
 
 
+def append(a: Args) -> Value:
+    """np.append(arr, values, axis=None): np.concatenate((arr, values), axis), both flattened
+    when no axis is given."""
+    axis = _int_arg(a, 2, "axis", default=None)
+    if a.star or axis is MISSING or not a.has(0, "arr") or not a.has(1, "values"):
+        return _arr(None)
+    return _arr(ops.concatenate([a.shape(0, "arr"), a.shape(1, "values")], axis, a.distinct, func="append"))
+
+
 def stack(a: Args) -> Value:
     shapes = _shapes_of_seq(a.get(0, "arrays"))
     axis = _int_arg(a, 1, "axis")
@@ -782,7 +791,7 @@ FUNCTIONS.update({name: reduction(tuple_ok=False) for name in ARG_REDUCTIONS})
 FUNCTIONS["average"] = reduction()
 FUNCTIONS.update({
     # joining
-    "concatenate": concatenate, "stack": stack, "vstack": joiner(ops.vstack),
+    "concatenate": concatenate, "append": append, "stack": stack, "vstack": joiner(ops.vstack),
     "row_stack": joiner(lambda shapes, distinct: ops.vstack(shapes, distinct, "row_stack")),
     "hstack": joiner(ops.hstack), "column_stack": joiner(ops.column_stack), "dstack": joiner(ops.dstack),
     "einsum": einsum,

@@ -26,7 +26,9 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
+from shapelint import numpy_api
 from shapelint.shapes import Dim, Shape, ShapeError, concrete, ops
+from shapelint.values import Args, Array, Int, shape_of
 from test_shapes_oracle import (
     _SCALE, Symbolizer, S, arr, assert_agree, check, check_symbolic, dim_values, refused, related_shapes, run_numpy,
     run_ops, shapes,
@@ -102,6 +104,15 @@ join_axes = st.one_of(st.none(), st.integers(-4, 4))
 def test_concatenate(group, axis):
     check(lambda: ops.concatenate([S(s) for s in group], axis),
           lambda: np.concatenate([arr(s) for s in group], axis=axis), f"concatenate({group}, axis={axis})")
+
+
+@SETTINGS
+@given(pair=join_group(max_count=2).filter(lambda g: len(g) == 2), axis=join_axes)
+def test_append(pair, axis):
+    # through the table: np.append is np.concatenate of the pair, flattened without an axis
+    given_axis = {} if axis is None else {"axis": Int(Dim.lit(axis))}
+    check(lambda: shape_of(numpy_api.FUNCTIONS["append"](Args([Array(S(pair[0])), Array(S(pair[1]))], given_axis))),
+          lambda: np.append(arr(pair[0]), arr(pair[1]), axis=axis), f"append({pair}, axis={axis})")
 
 
 @SETTINGS

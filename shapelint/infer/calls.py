@@ -77,9 +77,11 @@ class CallsMixin:
             return UNKNOWN
         return result
 
-    def call_value(self, callee: Value, node, args, kwargs, star, arg_nodes, bound: bool) -> Value:
+    def call_value(self, callee: Value, node, args, kwargs, star, arg_nodes, bound: bool,
+                   eager: bool = False) -> Value:
         """Call what ``callee`` is with evaluated arguments: numpy, a function or class of the
-        checked files, a callable instance, a partial, one of several callables."""
+        checked files, a callable instance, a partial, one of several callables (``eager``: an
+        option of those, followed into another file whatever its arguments)."""
         if isinstance(callee, Obj):
             kind = callee.kind
             if kind.startswith("list-append:") and len(args) == 1:
@@ -88,7 +90,7 @@ class CallsMixin:
                 self.store(key, args[0] if prior is None else join(prior, args[0]))
                 return NONE
             if kind.startswith("qual:"):
-                return self._call_qualified(kind[5:], node, args, kwargs, star, arg_nodes)
+                return self._call_qualified(kind[5:], node, args, kwargs, star, arg_nodes, eager=eager)
             if kind.startswith("genmethod:"):
                 handler = numpy_api.GENERATOR_METHODS.get(kind[10:])
                 if handler is None:
@@ -114,20 +116,22 @@ class CallsMixin:
         if isinstance(callee, Partial):
             merged = {**dict(callee.kwargs), **kwargs}
             return self.call_value(callee.func, node, list(callee.args) + args, merged, star,
-                                   [node] * len(callee.args) + arg_nodes, bound=False)
+                                   [node] * len(callee.args) + arg_nodes, bound=False, eager=True)
         if isinstance(callee, Union):
             # which option runs is not known: each is called silently, the results joined
             result: Value = NEVER
             self.silent += 1
             try:
                 for option in callee.options:
-                    result = join(result, self.call_value(option, node, args, kwargs, star, arg_nodes, False))
+                    result = join(result, self.call_value(option, node, args, kwargs, star, arg_nodes, False,
+                                                          eager=True))
             finally:
                 self.silent -= 1
             return result
         return UNKNOWN
 
-    def _call_qualified(self, qualname: str, node, args, kwargs, star, arg_nodes, made: bool = False) -> Value:
+    def _call_qualified(self, qualname: str, node, args, kwargs, star, arg_nodes, made: bool = False,
+                        eager: bool = False) -> Value:
         """``pkg.f(...)``: numpy's table, else a function or class of another checked file.
         ``made``: calling what calling ``qualname`` made before any shape was at hand."""
         handler = None if made else numpy_api.lookup_function(qualname)
@@ -136,8 +140,9 @@ class CallsMixin:
             return self.apply(handler, a, node, operands=arg_nodes, name=qualname)
         if qualname == "functools.partial" and args and not star and not made:
             return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
-        # another checked file is parsed only when a known shape goes into it (or is parsed already)
-        if not any(_carries_shape(v) for v in args + list(kwargs.values())) and not self._loaded(qualname):
+        # another checked file is parsed only when a known shape goes into it, or when the call is
+        # one option of a function chosen at run time (self._fn(*shape) gets the sizes one by one)
+        if not eager and not any(_carries_shape(v) for v in args + list(kwargs.values())):
             # an instance made now may be called with shapes later (init = Initializer(); init((n, d)))
             return UNKNOWN if made else Made(qualname)
         callee = self.foreign(qualname)
@@ -150,11 +155,6 @@ class CallsMixin:
         if isinstance(callee, (FuncRef, ClassRef, Instance)):
             return self.call_value(callee, node, args, kwargs, star, arg_nodes, bound=False)
         return UNKNOWN
-
-    def _loaded(self, qualname: str) -> bool:
-        """Is the module that would define ``qualname`` parsed and interpreted already?"""
-        project = self.project
-        return project is not None and qualname.rpartition(".")[0] in project.interpreters
 
     def _member(self, receiver: Value, func: cst.Attribute) -> tuple[Value, bool]:
         """What ``receiver.name`` is as a callee, and whether calling it binds the receiver."""

@@ -10,7 +10,7 @@ import libcst as cst
 from ..sources.docstrings import read_shape
 from ..shapes import Dim, ops
 from ..shapes.dim import display_name, substitute
-from ..shapes.errors import BroadcastError
+from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of, is_arraylike, join,
@@ -197,12 +197,23 @@ class StatementsMixin:
             if isinstance(target, cst.Attribute):
                 self.eval(target.value)
             return
-        if isinstance(target, cst.Attribute) and target.attr.value == "shape":
-            # x.shape = (3, 4) reshapes x in place
+        if isinstance(target, cst.Attribute) and target.attr.value in ("shape", "dtype"):
+            # x.shape = (-1, 2) reshapes x in place; x.dtype = 'f4' reinterprets its bytes, so
+            # the last size changes with the item size
             base_key = key_of(target.value)
-            if base_key is not None and isinstance(self.lookup(base_key), Array):
-                dims = dims_of(value)
-                self.store(base_key, Array(Shape(dims) if dims is not None else None, Origin("expr", target)))
+            old = self.lookup(base_key) if base_key is not None else None
+            if isinstance(old, Array):
+                dims = dims_of(value) if target.attr.value == "shape" else None
+                shape = None
+                if dims is not None:
+                    try:
+                        shape = ops.reshape(old.shape, dims)
+                    except ReshapeError as exc:
+                        self.eval(target.value)
+                        self.emit("reshape", stmt, operand=target.value, error=exc, op="shape")
+                    except ShapeError:
+                        shape = None
+                self.store(base_key, Array(shape, Origin("expr", target)))
             return
         if isinstance(value, DictLit):
             self.store(key, Obj("dict"))
@@ -253,12 +264,15 @@ class StatementsMixin:
                 self.bind(e.value, UNKNOWN, None, stmt)
             return
         n = len(elements)
+        # a, b = x, y: each target's own value node; a, b = f(): none (None)
+        nodes = [el.value for el in value_node.elements] if isinstance(value_node, (cst.Tuple, cst.List)) \
+            and len(value_node.elements) == n else [None] * n
         if isinstance(value, (Int, Scalar)):
             self.raising = True  # TypeError: cannot unpack a number
             return
         if isinstance(value, Tup) and len(value.items) == n:
-            for e, v in zip(elements, value.items):
-                self.bind(e.value, v, None, stmt)
+            for e, v, node in zip(elements, value.items, nodes):
+                self.bind(e.value, v, node, stmt)
             return
         if isinstance(value, ShapeOf):
             # n, d = X.shape with X unknown: X gets the shape (n, d), named after the targets

@@ -61,7 +61,8 @@ def check_inplace(event, ctx) -> None:
     err = d["error"]
     if err is None or ctx.documentation_only([d["tval"], d["vval"]]):
         return
-    t, v = ctx.code(d["target"]), ctx.code(d["value"])
+    # a value unpacked from a call's result (a, x[i] = f()) has no node of its own
+    t, v = ctx.code(d["target"]), ctx.code(d["value"]) if d["value"] is not None else "the unpacked value"
     tshape, vshape = shape_of(d["tval"]), shape_of(d["vval"])
     found = reduction.blame([d["vval"]], reduction.fits_store(tshape, event.kind, ctx.settings.distinct_symbols))
     if found is not None and reduction.report(ctx, found, event.node, f"be stored in {t} {fmt_shape(tshape)}",
@@ -76,7 +77,7 @@ def check_inplace(event, ctx) -> None:
                f"cannot be stored in {t} {fmt_shape(tshape)} (numpy: non-broadcastable output operand)")
     else:
         msg = f"{ctx.code(event.node)}: {t} {fmt_shape(tshape)} and {v} {fmt_shape(vshape)} cannot broadcast"
-    ctx.report(INPLACE, event.node, msg, [ctx.describe(d["target"], d["tval"]), ctx.describe(d["value"], d["vval"])])
+    ctx.report(INPLACE, event.node, msg, [ctx.describe(d["target"], d["tval"]), ctx.describe(d["value"], d["vval"], v)])
 
 
 ERROR = Rule(

@@ -384,6 +384,8 @@ def _slice_len(n: MaybeDim, s: Slice) -> MaybeDim:
     if step == 0:
         raise IndexError_(Shape((n,)), "slice step cannot be zero")
     if n is not None and n.value is not None:
+        if n.value < 0:
+            return None  # no array has a negative size: nothing to index
         return Dim.lit(len(range(*slice(start, stop, step).indices(n.value))))
     if n is None or step not in (None, 1):
         return None
