@@ -38,7 +38,7 @@ class Made(Unknown):
     its class is looked up then."""
 
     qualname: str
-    callable = True
+    is_callable = True  # joins with other callables into a Union
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,7 @@ class Partial(Value):
     func: Value
     args: tuple[Value, ...]
     kwargs: tuple[tuple[str, Value], ...]
-    callable = True
+    is_callable = True  # joins with other callables into a Union
 
 
 @dataclass(frozen=True)
@@ -140,14 +140,14 @@ class Union(Value):
     gives what every option that can return gives."""
 
     options: tuple[Value, ...]
-    callable = True
+    is_callable = True  # joins with other callables into a Union
 
 
 MAX_OPTIONS = 8
 
 
 def _is_callable(v: Value) -> bool:
-    return getattr(v, "callable", False) or (isinstance(v, Obj) and v.kind.startswith("qual:"))
+    return getattr(v, "is_callable", False) or (isinstance(v, Obj) and v.kind.startswith("qual:"))
 
 
 def _union(a: Value, b: Value) -> Value:

@@ -19,17 +19,25 @@ from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
 MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
-MAX_RETURN_RUNS = 8  # distinct argument shapes for which one function's return is inferred
+# distinct argument shapes for which one function's return is inferred: each class of a file
+# may call one helper (an initializer) with the sizes of its own docstrings
+MAX_RETURN_RUNS = 24
+
+
+def _dim_key(d) -> str:
+    # the exact symbols: a dim prints as "n" whatever docstring (group) its name comes from
+    return "?" if d is None else repr(d.terms)
 
 
 def _signature(v: Value) -> str:
     """What a call's result may depend on: shapes, ints, tuples of them (origins left out)."""
     if isinstance(v, Array):
-        return "A" + repr(v.shape)
+        s = v.shape
+        return "A?" if s is None else f"A{s.batch}(" + ",".join(_dim_key(d) for d in s.dims) + ")"
     if isinstance(v, Tup):
         return "T(" + ",".join(_signature(x) for x in v.items) + ")"
     if isinstance(v, Int):
-        return "I" + repr(v.dim)
+        return "I" + _dim_key(v.dim)
     return type(v).__name__  # a float's value, an object's identity: no shape depends on them
 
 

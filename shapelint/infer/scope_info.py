@@ -119,7 +119,7 @@ class FuncInfo:
 @dataclass(frozen=True)
 class FuncRef(Value):
     info: FuncInfo
-    callable = True
+    is_callable = True  # joins with other callables into a Union
 
 
 @dataclass
