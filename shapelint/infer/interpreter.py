@@ -229,8 +229,15 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         info.body_env = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
         self.env = saved
         methods = self.collect_attributes(info)
+        final = info.attrs
         for m in methods:
+            # a method that updates an attribute from itself (running_mean = mm * running_mean +
+            # ...) is checked as on its first call, with what the other methods store: its
+            # findings hold for that call, and its own store cannot hide them
+            own = {k.split("[", 1)[0] for k in info.method_stores.get(m.name, {})}
+            info.attrs = _joined(info, m.name) if own & _self_reads(m.node) else final
             self.analyse_function(m, None, {})
+        info.attrs = final
 
     def collect_attributes(self, info: ClassInfo) -> list[FuncInfo]:
         """Run the methods silently to learn what each stores on self (info.attrs); returns the
@@ -252,16 +259,23 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                 before = seen[m.name]
                 changed = {k.split("[", 1)[0] for k in before.keys() | final.keys() if before.get(k) != final.get(k)}
                 if changed & _self_reads(m.node):
-                    self._collect(info, m)
+                    # first with what the other methods store: an attribute the method updates
+                    # from itself (running_mean = mm * running_mean + ...) would otherwise see
+                    # its own first, unknown store; kept only when it stores back what it saw
+                    others = self._collect(info, m, skip=m.name)
+                    mine = _join_stores([info.method_stores[m.name]])
+                    if any(k in others and v != others[k] for k, v in mine.items()):
+                        self._collect(info, m)
         finally:
             self.silent -= 1
             self.collecting = collecting
         info.attrs = _joined(info)
         return methods
 
-    def _collect(self, info: ClassInfo, m: FuncInfo) -> dict:
-        """Run method m silently, recording what it stores on self; returns the attributes it saw."""
-        info.attrs = _joined(info)
+    def _collect(self, info: ClassInfo, m: FuncInfo, skip: Optional[str] = None) -> dict:
+        """Run method m silently, recording what it stores on self; returns the attributes it saw
+        (what every method stores, but the method ``skip``)."""
+        info.attrs = _joined(info, skip)
         seen = info.attrs
         info.stores = {}
         self.analyse_function(m, None, {})
@@ -371,11 +385,16 @@ def _self_reads(node: cst.FunctionDef) -> set[str]:
     return out
 
 
-def _joined(info: ClassInfo) -> dict:
-    """Each attribute's value over every method's stores.  ``self.W = None`` (not set yet) does
-    not count when some method stores something else: code that uses W as an array runs after."""
+def _joined(info: ClassInfo, skip: Optional[str] = None) -> dict:
+    """Each attribute's value over every method's stores (but those of the method ``skip``)."""
+    return _join_stores([stores for name, stores in info.method_stores.items() if name != skip])
+
+
+def _join_stores(method_stores: list) -> dict:
+    """``self.W = None`` (not set yet) does not count when some method stores something else:
+    code that uses W as an array runs after."""
     every: dict[str, list[Value]] = {}
-    for stores in info.method_stores.values():
+    for stores in method_stores:
         for key, values in stores.items():
             every.setdefault(key, []).extend(values)
     out: dict[str, Value] = {}
