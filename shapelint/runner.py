@@ -331,9 +331,11 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = None):
+def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = None,
+          code_imports: Optional[list] = None):
     """Read every file once: its digest, what the pre-filter says, its imports, its size (and
-    into ``brackets``, if given, path -> its number of opening brackets)."""
+    into ``brackets``, if given, path -> its number of opening brackets; into ``code_imports``,
+    its imports outside doctests)."""
     from .cache import digest
     from .deps import scan_imports
 
@@ -350,6 +352,8 @@ def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = N
             digests.append(None)
             own.append(True)  # the full check reports what is wrong with it
             imports.append([])
+            if code_imports is not None:
+                code_imports.append([])
             sizes.append(0)
             continue
         sizes.append(len(data))
@@ -359,6 +363,8 @@ def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = N
         except SourceError:
             own.append(True)
             imports.append([])
+            if code_imports is not None:
+                code_imports.append([])
             continue
         own.append(prefilter(text))
         if brackets is not None:
@@ -366,6 +372,8 @@ def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = N
         if own[-1] is None:
             undecided[i] = text
         imports.append(scan_imports(text) if "import" in text else [])
+        if code_imports is not None:
+            code_imports.append(scan_imports(text, doctests=False) if ">>>" in text else imports[-1])
     return digests, own, imports, sizes, undecided
 
 
@@ -455,12 +463,14 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
     else:
         from .deps import ImportGraph
 
-        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, brackets)
+        code_imports: list = []
+        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, brackets, code_imports)
         sizes = dict(zip(unique, size_list))
-        graph = ImportGraph(unique, imports)
+        graph = ImportGraph(unique, imports, code_imports)
+        graph.sizes = size_list
         if use_prefilter:
             modes = modes_for(unique, own, graph, undecided)
-        del undecided, imports
+        del undecided, imports, code_imports
         if cache is not None:
             cache.set_keys(unique, digests, graph.hashes(digests))
             for path in unique:

@@ -58,7 +58,7 @@ def test_imported_files_come_first_and_last_use_covers_every_importer(tmp_path):
     assert last[paths.index(str(tmp_path / "d.py"))] == -1
 
 
-def test_in_an_import_cycle_the_files_importing_fewest_of_it_come_first(tmp_path):
+def test_in_an_import_cycle_the_files_naming_fewest_of_it_come_first(tmp_path):
     os.mkdir(tmp_path / "pkg")
     paths, graph = graph_of(tmp_path, {
         "pkg/__init__.py": "from .m1 import f\nfrom .m2 import g\nfrom .m3 import h\n",
@@ -67,7 +67,24 @@ def test_in_an_import_cycle_the_files_importing_fewest_of_it_come_first(tmp_path
         "pkg/m3.py": "import numpy\n",
     })
     got = names(paths, graph.imported_first(range(len(paths))))
-    assert got[0] == "m3.py" and got[-1] == "__init__.py"
+    assert got[0] == "m3.py" and got.index("m1.py") < got.index("m2.py")
+
+
+def test_importing_a_package_names_what_its_init_names(tmp_path):
+    # expm calls pkg.solve: solve is checked first, rather than parsed for expm's calls before
+    # its own check; an import in a doctest names nothing
+    os.mkdir(tmp_path / "pkg")
+    paths, graph = graph_of(tmp_path, {
+        "pkg/__init__.py": "from .solve import solve\nfrom .expm import expm\n",
+        "pkg/expm.py": "import pkg\n",
+        "pkg/solve.py": "from .lapack import get\n'''\n    >>> from pkg.expm import expm\n'''\n",
+        "pkg/lapack.py": "x = 1\n",
+    })
+    got = names(paths, graph.imported_first(range(len(paths))))
+    assert got.index("solve.py") < got.index("expm.py")
+    solve = Path(paths[names(paths, range(len(paths))).index("solve.py")]).read_text(encoding="utf-8")
+    assert [m for _, m, _ in scan_imports(solve, doctests=False)] == ["lapack"]
+    assert [m for _, m, _ in scan_imports(solve)] == ["lapack", "pkg.expm"]
 
 
 def test_plan_keeps_what_later_files_may_need_and_releases_after_the_last(tmp_path):
