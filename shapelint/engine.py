@@ -28,6 +28,9 @@ RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree
 # (generated code included) is far below.
 MAX_NESTING = 1_500
 _LINE_START = re.compile(r"\r\n|\r|\n")
+# (lock, brackets): in a pool's workers, the sources with this many brackets are parsed one at a
+# time across workers, since libcst's parser needs memory per bracket while it runs (shapelint.pool)
+PARSE_GATE = None
 
 
 def _deepest(tree: ast.AST, source: str, limit: int) -> tuple[int, int]:
@@ -181,6 +184,10 @@ def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagn
     return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
 
 
+def _brackets(source: str) -> int:
+    return source.count("(") + source.count("[") + source.count("{")
+
+
 def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree: "ast.AST | None" = None):
     """``(libcst tree, [])``, or ``(None, the file's findings)`` for text that must not or cannot
     be parsed (``settings`` None: no findings, the tree or None)."""
@@ -188,6 +195,9 @@ def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree:
     if refused is not None:
         return None, [refused] if settings is not None and settings.enabled(refused.code) else []
     try:
+        if PARSE_GATE is not None and _brackets(source) >= PARSE_GATE[1]:
+            with PARSE_GATE[0]:
+                return cst.parse_module(source), []
         return cst.parse_module(source), []
     except cst.ParserSyntaxError as exc:
         if settings is None:

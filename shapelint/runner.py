@@ -331,11 +331,9 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = None,
-          code_imports: Optional[list] = None):
+def _scan(files: Sequence[str], want_digests: bool, code_imports: Optional[list] = None):
     """Read every file once: its digest, what the pre-filter says, its imports, its size (and
-    into ``brackets``, if given, path -> its number of opening brackets; into ``code_imports``,
-    its imports outside doctests)."""
+    into ``code_imports``, if given, its imports outside doctests)."""
     from .cache import digest
     from .deps import scan_imports
 
@@ -367,8 +365,6 @@ def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = N
                 code_imports.append([])
             continue
         own.append(prefilter(text))
-        if brackets is not None:
-            brackets[path] = text.count("(") + text.count("[") + text.count("{")
         if own[-1] is None:
             undecided[i] = text
         imports.append(scan_imports(text) if "import" in text else [])
@@ -457,14 +453,13 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
 
     modes = {path: FULL for path in unique}
     graph = None
-    brackets: dict[str, int] = {}
     if cache is None and not use_prefilter:
         sizes = {path: _size(path) for path in unique}
     else:
         from .deps import ImportGraph
 
         code_imports: list = []
-        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, brackets, code_imports)
+        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, code_imports)
         sizes = dict(zip(unique, size_list))
         graph = ImportGraph(unique, imports, code_imports)
         graph.sizes = size_list
@@ -492,8 +487,7 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
 
                 if any(modes[p] == FULL for p in todo):
                     from . import engine  # noqa: F401 - imported once here, inherited by forked workers
-                heavy = {p for p, n in brackets.items() if n >= pool.HEAVY_BRACKETS and modes.get(p) == FULL}
-                outcomes, worker_cpu = pool.run(todo, modes, sizes, unique, settings, workers, timeout, graph, heavy)
+                outcomes, worker_cpu = pool.run(todo, modes, sizes, unique, settings, workers, timeout, graph)
                 stats.workers = max(stats.workers, workers)
                 stats.worker_cpu.extend(sorted(worker_cpu.values(), reverse=True))
             else:

@@ -164,15 +164,44 @@ def test_the_project_never_gives_libcst_what_the_engine_refuses(tmp_path, monkey
 # --- the pool's chunks --------------------------------------------------------------------------------
 
 
-def test_heavy_files_go_first_in_chunks_of_their_own_and_chunks_shrink():
-    sizes = {f"f{i:02}.py": i * 100 for i in range(1, 41)}
-    heavy = {"f05.py", "f30.py"}
-    chunks = pool._chunks(list(sizes), sizes, 2, heavy)
-    assert sorted(p for c in chunks for p in c) == sorted(sizes)
-    assert chunks[0] == ["f30.py", "f05.py"]
-    rest = [sum(sizes[p] for p in c) for c in chunks[1:]]
-    assert rest[0] >= rest[-1] and len(chunks) >= 6
-    assert pool._chunks(list(sizes), sizes, 1, heavy)[0][0] == "f40.py"  # one worker: no lane of its own
+def test_lanes_keep_directories_whole_and_balance_their_sizes(tmp_path):
+    sizes = {}
+    for folder, n, size in (("a", 10, 100), ("b", 5, 150), ("c", 4, 60), ("c/tests", 4, 10)):
+        for i in range(n):
+            sizes[str(tmp_path / folder / f"f{i}.py")] = size
+    lanes = pool._lanes(list(sizes), sizes, 2)
+    assert sorted(p for lane in lanes for p in lane) == sorted(sizes)
+    assert sorted(sum(sizes[p] for p in lane) for lane in lanes) == [1000, 1030]
+    for folder in ("a", "b", "c"):  # a package and its tests stay in one lane
+        assert sum(any(os.sep + folder + os.sep in p for p in lane) for lane in lanes) == 1
+    assert pool._lanes(list(sizes), sizes, 1) == [list(sizes)]
+    # a directory larger than a lane's share is split into what it holds
+    big = {str(tmp_path / "pkg" / sub / f"f{i}.py"): 100 for sub in ("x", "y") for i in range(4)}
+    assert [len(lane) for lane in pool._lanes(list(big), big, 2)] == [4, 4]
+
+
+def test_chunks_keep_the_lanes_order_and_shrink():
+    sizes = {f"f{i:02}.py": 100 for i in range(40)}
+    chunks = pool._chunks(list(sizes), sizes, 150)
+    assert [p for c in chunks for p in c] == list(sizes)
+    rest = [sum(sizes[p] for p in c) for c in chunks]
+    assert rest[0] > rest[-1] and min(rest[:-1]) >= 150 and len(chunks) >= 6
+
+
+def test_workers_parse_heavy_files_one_at_a_time(monkeypatch):
+    entered = []
+
+    class Gate:
+        def __enter__(self):
+            entered.append(1)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(engine, "PARSE_GATE", (Gate(), 10))
+    assert engine.parse_checked("a.py", "x = (1)\n", None)[0] is not None and not entered
+    assert engine.parse_checked("a.py", "x = " + "(" * 12 + "1" + ")" * 12 + "\n", None)[0] is not None
+    assert entered == [1]
 
 
 def test_giving_memory_back_is_harmless_anywhere(monkeypatch):
