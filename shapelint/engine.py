@@ -184,6 +184,27 @@ def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagn
     return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
 
 
+_VALIDATE = cst.CSTNode.__dict__.get("__post_init__")
+
+
+def _trusted(self) -> None:
+    pass
+
+
+def parse_module(source: str) -> cst.Module:
+    """``libcst.parse_module`` without validating each node as it is made: libcst checks every
+    node in ``__post_init__`` (a quarter of a parse), which guards nodes that code builds; the
+    parser's own are made from source it has just parsed (libcst's comment there suggests not
+    validating when parsing, for speed).  Nodes built later (``--fix``) are validated as ever."""
+    if _VALIDATE is None:  # another libcst: as it comes
+        return cst.parse_module(source)
+    cst.CSTNode.__post_init__ = _trusted
+    try:
+        return cst.parse_module(source)
+    finally:
+        cst.CSTNode.__post_init__ = _VALIDATE
+
+
 def _brackets(source: str) -> int:
     return source.count("(") + source.count("[") + source.count("{")
 
@@ -197,8 +218,8 @@ def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree:
     try:
         if PARSE_GATE is not None and _brackets(source) >= PARSE_GATE[1]:
             with PARSE_GATE[0]:
-                return cst.parse_module(source), []
-        return cst.parse_module(source), []
+                return parse_module(source), []
+        return parse_module(source), []
     except cst.ParserSyntaxError as exc:
         if settings is None:
             return None, []

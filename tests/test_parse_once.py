@@ -233,3 +233,13 @@ def test_of_a_packages_star_imports_only_the_module_with_the_name_is_parsed(tmp_
     engine.check_source(str(tmp_path / "use.py"), (tmp_path / "use.py").read_text(), Settings(), proj)
     parsed = {os.path.relpath(p, tmp_path) for p, tree in proj._trees.items() if tree is not None}
     assert parsed == {os.path.join("pkg", "__init__.py"), os.path.join("pkg", "b.py")}  # not a.py
+
+
+def test_parsing_without_validation_gives_libcst_s_tree_and_validates_nodes_built_after():
+    import libcst as cst
+
+    source = (ROOT / "shapelint" / "engine.py").read_text(encoding="utf-8")
+    tree = engine.parse_module(source)
+    assert tree.code == source and tree.deep_equals(cst.parse_module(source))
+    with pytest.raises(cst.CSTValidationError):
+        cst.SimpleWhitespace("x")  # not whitespace: refused, as ever
