@@ -28,8 +28,9 @@ RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree
 # (generated code included) is far below.
 MAX_NESTING = 1_500
 _LINE_START = re.compile(r"\r\n|\r|\n")
-# (lock, brackets): in a pool's workers, the sources with this many brackets are parsed one at a
-# time across workers, since libcst's parser needs memory per bracket while it runs (shapelint.pool)
+# (lock, brackets, give back): in a pool's workers, the sources with this many brackets are parsed
+# one at a time across workers, since libcst's parser needs memory per bracket while it runs, and
+# that memory is given back before the next such parse (shapelint.pool)
 PARSE_GATE = None
 
 
@@ -218,7 +219,10 @@ def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree:
     try:
         if PARSE_GATE is not None and _brackets(source) >= PARSE_GATE[1]:
             with PARSE_GATE[0]:
-                return parse_module(source), []
+                PARSE_GATE[2](True)  # what this process has freed, back to the system first
+                tree = parse_module(source)
+                PARSE_GATE[2](True)  # and the parser's, before another process parses
+                return tree, []
         return parse_module(source), []
     except cst.ParserSyntaxError as exc:
         if settings is None:

@@ -292,7 +292,7 @@ def _resident_mb() -> float:
         return 0.0
 
 
-def give_back_memory() -> None:
+def give_back_memory(always: bool = False) -> None:
     """Return the C heap's free pages to the system (glibc's ``malloc_trim``; elsewhere nothing),
     if the process grew by GIVE_BACK_MB since it last did.
 
@@ -314,7 +314,7 @@ def give_back_memory() -> None:
         _malloc_trim.append(trim)
     if _malloc_trim[0] is None:
         return
-    if _resident_mb() - _resident_floor[0] > GIVE_BACK_MB:
+    if always or _resident_mb() - _resident_floor[0] > GIVE_BACK_MB:
         _malloc_trim[0](0)
         _resident_floor[0] = _resident_mb()
 

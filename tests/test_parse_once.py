@@ -198,10 +198,10 @@ def test_workers_parse_heavy_files_one_at_a_time(monkeypatch):
         def __exit__(self, *exc):
             return False
 
-    monkeypatch.setattr(engine, "PARSE_GATE", (Gate(), 10))
+    monkeypatch.setattr(engine, "PARSE_GATE", (Gate(), 10, lambda always: entered.append(always)))
     assert engine.parse_checked("a.py", "x = (1)\n", None)[0] is not None and not entered
     assert engine.parse_checked("a.py", "x = " + "(" * 12 + "1" + ")" * 12 + "\n", None)[0] is not None
-    assert entered == [1]
+    assert entered == [1, True, True]
 
 
 def test_giving_memory_back_is_harmless_anywhere(monkeypatch):
