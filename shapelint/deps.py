@@ -11,6 +11,7 @@ pre-filter and the cache stay sound.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import re
 from typing import Iterable, Optional, Sequence
@@ -29,11 +30,17 @@ _IDENT = re.compile(r"[^\W\d]\w*")
 _DOTTED = re.compile(r"[^\W\d]\w*(?:[ \t]*\.[ \t]*[^\W\d]\w*)*")
 
 
-def scan_imports(text: str) -> list[tuple[int, str, tuple[str, ...]]]:
+_DOCTEST = re.compile(r"[ \t]*(?:>>>|\.\.\.)")
+
+
+def scan_imports(text: str, doctests: bool = True) -> list[tuple[int, str, tuple[str, ...]]]:
     """``(level, module, names)`` for each import statement: ``from ..a.b import c, d`` gives
-    ``(2, "a.b", ("c", "d"))``, ``import a.b`` gives ``(0, "a.b", ())``."""
+    ``(2, "a.b", ("c", "d"))``, ``import a.b`` gives ``(0, "a.b", ())``.  ``doctests`` False:
+    not those on a line of a doctest (``>>> from scipy.linalg import solve``)."""
     out = []
     for m in _IMPORT.finditer(text):
+        if not doctests and _DOCTEST.match(text, text.rfind("\n", 0, m.start()) + 1):
+            continue
         if m.group(1) is not None:
             spec = m.group(1)
             level = len(spec) - len(spec.lstrip("."))
@@ -72,8 +79,12 @@ class ModuleIndex:
             if i is not None:
                 out.add(i)
 
-    def resolve(self, path: str, imports: Iterable[tuple[int, str, tuple[str, ...]]]) -> set[int]:
+    def resolve(self, path: str, imports: Iterable[tuple[int, str, tuple[str, ...]]],
+                named: Optional[set[int]] = None) -> set[int]:
+        """The files ``imports`` may run; into ``named``, if given, only those an import names
+        (not the packages on the way, which run but are not what the names come from)."""
         out: set[int] = set()
+        named = named if named is not None else set()
         here = os.path.dirname(os.path.abspath(path))
         for level, module, names in imports:
             if level:
@@ -87,15 +98,26 @@ class ModuleIndex:
                     parts = module.split(".")
                     for k in range(1, len(parts) + 1):
                         self._file(os.path.join(base, *parts[:k]), out)
+                found = set()
                 for name in names:
-                    self._file(os.path.join(target, name), out)
+                    self._file(os.path.join(target, name), found)
+                if len(found) < len(names) or not names:  # a name that is no module: from the package
+                    self._file(target, found)
+                named |= found
             else:
                 parts = module.split(".")
                 for k in range(1, len(parts) + 1):
                     out.update(self.by_name.get(".".join(parts[:k]), ()))
+                found = set()
+                modules = 0
                 for name in names:
-                    out.update(self.by_name.get(module + "." + name, ()))
-        return out
+                    files = self.by_name.get(module + "." + name, ())
+                    modules += bool(files)
+                    found.update(files)
+                if modules < len(names) or not names:
+                    found.update(self.by_name.get(module, ()))
+                named |= found
+        return out | named
 
 
 def _sccs(n: int, edges: list[set[int]]) -> list[list[int]]:
@@ -153,11 +175,18 @@ def _sccs(n: int, edges: list[set[int]]) -> list[list[int]]:
 class ImportGraph:
     """The checked files and what each imports among them."""
 
-    def __init__(self, paths: Sequence[str], imports: Sequence[list]):
+    def __init__(self, paths: Sequence[str], imports: Sequence[list], code_imports: Optional[Sequence[list]] = None):
+        """``code_imports``: ``imports`` without those of doctests, for the order of a run."""
         index = ModuleIndex(paths)
         n = len(paths)
         self.paths = list(paths)
         self.edges = [index.resolve(paths[i], imports[i]) - {i} for i in range(n)]
+        # the files each file's imports name, for the order within an import cycle
+        self.named: list[set[int]] = [set() for _ in range(n)]
+        self.sizes: Optional[list[int]] = None  # each file's size in bytes, if known: for that order
+        for i in range(n):
+            index.resolve(paths[i], (code_imports or imports)[i], self.named[i])
+            self.named[i].discard(i)
         self.components = _sccs(n, self.edges)  # each after every component it reaches
         self.component_of = [0] * n
         for c, members in enumerate(self.components):
@@ -204,11 +233,60 @@ class ImportGraph:
         for members in self.components:
             if len(members) == 1:
                 out += [v for v in members if v in wanted]
-                continue
-            # in an import cycle (a package whose __init__ imports its modules, which import
-            # from the package): the files that import fewest of the others first
-            inside = set(members)
-            out += sorted((v for v in members if v in wanted), key=lambda v: (len(self.edges[v] & inside), v))
+            else:
+                out += [v for v in self._cycle_order(members) if v in wanted]
+        return out
+
+    def _cycle_order(self, members: list[int]) -> list[int]:
+        """An import cycle (a package whose __init__ imports its modules, which import from the
+        package) in an order where a file comes after what its imports name, as far as the cycle
+        allows: each time, the file whose imports name the fewest bytes not yet checked (they
+        would be parsed for its calls, then again for their own check); then the one needing
+        the fewest, where importing from a package (``from scipy.linalg import solve``, ``import
+        scipy.linalg``) needs what the package's ``__init__`` names, since the calls go there."""
+        inside = set(members)
+        direct = {v: self.named[v] & inside for v in members}
+        needs: dict[int, set[int]] = {}
+        for v in members:
+            got, todo = set(), list(direct[v])
+            while todo:
+                w = todo.pop()
+                if w in got or w == v:
+                    continue
+                got.add(w)
+                if os.path.basename(self.paths[w]) == "__init__.py":
+                    todo.extend(direct[w])
+            needs[v] = got
+        named_by: dict[int, list[int]] = {v: [] for v in members}
+        needed_by: dict[int, list[int]] = {v: [] for v in members}
+        for v in members:
+            for w in direct[v]:
+                named_by[w].append(v)
+            for w in needs[v]:
+                needed_by[w].append(v)
+        size = self.sizes or [1] * len(self.paths)
+        left_direct = {v: sum(size[w] for w in direct[v]) for v in members}
+        left_needs = {v: sum(size[w] for w in needs[v]) for v in members}
+        heap = [(left_direct[v], left_needs[v], v) for v in members]
+        heapq.heapify(heap)
+        out: list[int] = []
+        done: set[int] = set()
+        while heap:
+            a, b, v = heapq.heappop(heap)
+            if v in done or (a, b) != (left_direct[v], left_needs[v]):
+                continue  # placed already, or an outdated entry
+            done.add(v)
+            out.append(v)
+            changed = set()
+            for u in named_by[v]:
+                left_direct[u] -= size[v]
+                changed.add(u)
+            for u in needed_by[v]:
+                left_needs[u] -= size[v]
+                changed.add(u)
+            for u in changed:
+                if u not in done:
+                    heapq.heappush(heap, (left_direct[u], left_needs[u], u))
         return out
 
     def last_use(self, order: Sequence[int]) -> list[int]:

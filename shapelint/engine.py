@@ -28,6 +28,10 @@ RECURSION_LIMIT = 20_000  # deeply nested expressions are legal Python; the tree
 # (generated code included) is far below.
 MAX_NESTING = 1_500
 _LINE_START = re.compile(r"\r\n|\r|\n")
+# (lock, brackets, give back): in a pool's workers, the sources with this many brackets are parsed
+# one at a time across workers, since libcst's parser needs memory per bracket while it runs, and
+# that memory is given back before the next such parse (shapelint.pool)
+PARSE_GATE = None
 
 
 def _deepest(tree: ast.AST, source: str, limit: int) -> tuple[int, int]:
@@ -181,6 +185,31 @@ def _syntax_finding(path: str, source: str, exc: cst.ParserSyntaxError) -> Diagn
     return _file_finding(path, SYNTAX, f"cannot parse: {msg}", exc.raw_line, exc.raw_column + 1)
 
 
+_VALIDATE = cst.CSTNode.__dict__.get("__post_init__")
+
+
+def _trusted(self) -> None:
+    pass
+
+
+def parse_module(source: str) -> cst.Module:
+    """``libcst.parse_module`` without validating each node as it is made: libcst checks every
+    node in ``__post_init__`` (a quarter of a parse), which guards nodes that code builds; the
+    parser's own are made from source it has just parsed (libcst's comment there suggests not
+    validating when parsing, for speed).  Nodes built later (``--fix``) are validated as ever."""
+    if _VALIDATE is None:  # another libcst: as it comes
+        return cst.parse_module(source)
+    cst.CSTNode.__post_init__ = _trusted
+    try:
+        return cst.parse_module(source)
+    finally:
+        cst.CSTNode.__post_init__ = _VALIDATE
+
+
+def _brackets(source: str) -> int:
+    return source.count("(") + source.count("[") + source.count("{")
+
+
 def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree: "ast.AST | None" = None):
     """``(libcst tree, [])``, or ``(None, the file's findings)`` for text that must not or cannot
     be parsed (``settings`` None: no findings, the tree or None)."""
@@ -188,7 +217,13 @@ def parse_checked(path: str, source: str, settings: "Settings | None", ast_tree:
     if refused is not None:
         return None, [refused] if settings is not None and settings.enabled(refused.code) else []
     try:
-        return cst.parse_module(source), []
+        if PARSE_GATE is not None and _brackets(source) >= PARSE_GATE[1]:
+            with PARSE_GATE[0]:
+                PARSE_GATE[2](True)  # what this process has freed, back to the system first
+                tree = parse_module(source)
+                PARSE_GATE[2](True)  # and the parser's, before another process parses
+                return tree, []
+        return parse_module(source), []
     except cst.ParserSyntaxError as exc:
         if settings is None:
             return None, []

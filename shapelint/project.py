@@ -144,6 +144,10 @@ class Project:
             del self._trees[oldest]
             del self._chars[oldest]
 
+    def tree_chars(self, path: str) -> int:
+        """Characters of source of the tree kept for ``path`` (0: none is)."""
+        return self._chars.get(path, 0) if self._trees.get(path) is not None else 0
+
     def release(self, paths: Iterable[str]) -> int:
         """Forget the trees and interpreters of ``paths`` (parsed again if ever needed); returns
         the characters of source whose trees were let go."""

@@ -292,7 +292,7 @@ def _resident_mb() -> float:
         return 0.0
 
 
-def give_back_memory() -> None:
+def give_back_memory(always: bool = False) -> None:
     """Return the C heap's free pages to the system (glibc's ``malloc_trim``; elsewhere nothing),
     if the process grew by GIVE_BACK_MB since it last did.
 
@@ -314,7 +314,7 @@ def give_back_memory() -> None:
         _malloc_trim.append(trim)
     if _malloc_trim[0] is None:
         return
-    if _resident_mb() - _resident_floor[0] > GIVE_BACK_MB:
+    if always or _resident_mb() - _resident_floor[0] > GIVE_BACK_MB:
         _malloc_trim[0](0)
         _resident_floor[0] = _resident_mb()
 
@@ -331,9 +331,9 @@ def default_jobs() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = None):
+def _scan(files: Sequence[str], want_digests: bool, code_imports: Optional[list] = None):
     """Read every file once: its digest, what the pre-filter says, its imports, its size (and
-    into ``brackets``, if given, path -> its number of opening brackets)."""
+    into ``code_imports``, if given, its imports outside doctests)."""
     from .cache import digest
     from .deps import scan_imports
 
@@ -350,6 +350,8 @@ def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = N
             digests.append(None)
             own.append(True)  # the full check reports what is wrong with it
             imports.append([])
+            if code_imports is not None:
+                code_imports.append([])
             sizes.append(0)
             continue
         sizes.append(len(data))
@@ -359,13 +361,15 @@ def _scan(files: Sequence[str], want_digests: bool, brackets: Optional[dict] = N
         except SourceError:
             own.append(True)
             imports.append([])
+            if code_imports is not None:
+                code_imports.append([])
             continue
         own.append(prefilter(text))
-        if brackets is not None:
-            brackets[path] = text.count("(") + text.count("[") + text.count("{")
         if own[-1] is None:
             undecided[i] = text
         imports.append(scan_imports(text) if "import" in text else [])
+        if code_imports is not None:
+            code_imports.append(scan_imports(text, doctests=False) if ">>>" in text else imports[-1])
     return digests, own, imports, sizes, undecided
 
 
@@ -449,18 +453,19 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
 
     modes = {path: FULL for path in unique}
     graph = None
-    brackets: dict[str, int] = {}
     if cache is None and not use_prefilter:
         sizes = {path: _size(path) for path in unique}
     else:
         from .deps import ImportGraph
 
-        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, brackets)
+        code_imports: list = []
+        digests, own, imports, size_list, undecided = _scan(unique, cache is not None, code_imports)
         sizes = dict(zip(unique, size_list))
-        graph = ImportGraph(unique, imports)
+        graph = ImportGraph(unique, imports, code_imports)
+        graph.sizes = size_list
         if use_prefilter:
             modes = modes_for(unique, own, graph, undecided)
-        del undecided, imports
+        del undecided, imports, code_imports
         if cache is not None:
             cache.set_keys(unique, digests, graph.hashes(digests))
             for path in unique:
@@ -482,8 +487,7 @@ def check_paths(files: Iterable[str], settings: Settings, *, jobs: int = 1, time
 
                 if any(modes[p] == FULL for p in todo):
                     from . import engine  # noqa: F401 - imported once here, inherited by forked workers
-                heavy = {p for p, n in brackets.items() if n >= pool.HEAVY_BRACKETS and modes.get(p) == FULL}
-                outcomes, worker_cpu = pool.run(todo, modes, sizes, unique, settings, workers, timeout, graph, heavy)
+                outcomes, worker_cpu = pool.run(todo, modes, sizes, unique, settings, workers, timeout, graph)
                 stats.workers = max(stats.workers, workers)
                 stats.worker_cpu.extend(sorted(worker_cpu.values(), reverse=True))
             else:

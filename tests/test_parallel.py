@@ -209,8 +209,8 @@ def test_jobs_and_timeout_options(tmp_path, monkeypatch):
     assert result.exit_code == 1 and "SL001" in result.stdout
 
 
-def test_chunks_cover_every_file_largest_first():
-    sizes = {f"f{i}.py": i * 100 for i in range(1, 21)}
-    chunks = pool._chunks(list(sizes), sizes, 2)
-    assert sorted(p for c in chunks for p in c) == sorted(sizes)
-    assert chunks[0][0] == "f20.py" and len(chunks) >= 4
+def test_lanes_and_chunks_cover_every_file():
+    sizes = {f"d{i % 3}/f{i}.py": i * 100 for i in range(1, 21)}
+    lanes = pool._lanes(list(sizes), sizes, 2)
+    chunks = [c for lane in lanes for c in pool._chunks(lane, sizes, 200)]
+    assert sorted(p for c in chunks for p in c) == sorted(sizes) and len(lanes) == 2 and len(chunks) >= 4

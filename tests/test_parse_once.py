@@ -58,7 +58,7 @@ def test_imported_files_come_first_and_last_use_covers_every_importer(tmp_path):
     assert last[paths.index(str(tmp_path / "d.py"))] == -1
 
 
-def test_in_an_import_cycle_the_files_importing_fewest_of_it_come_first(tmp_path):
+def test_in_an_import_cycle_the_files_naming_fewest_of_it_come_first(tmp_path):
     os.mkdir(tmp_path / "pkg")
     paths, graph = graph_of(tmp_path, {
         "pkg/__init__.py": "from .m1 import f\nfrom .m2 import g\nfrom .m3 import h\n",
@@ -67,7 +67,24 @@ def test_in_an_import_cycle_the_files_importing_fewest_of_it_come_first(tmp_path
         "pkg/m3.py": "import numpy\n",
     })
     got = names(paths, graph.imported_first(range(len(paths))))
-    assert got[0] == "m3.py" and got[-1] == "__init__.py"
+    assert got[0] == "m3.py" and got.index("m1.py") < got.index("m2.py")
+
+
+def test_importing_a_package_names_what_its_init_names(tmp_path):
+    # expm calls pkg.solve: solve is checked first, rather than parsed for expm's calls before
+    # its own check; an import in a doctest names nothing
+    os.mkdir(tmp_path / "pkg")
+    paths, graph = graph_of(tmp_path, {
+        "pkg/__init__.py": "from .solve import solve\nfrom .expm import expm\n",
+        "pkg/expm.py": "import pkg\n",
+        "pkg/solve.py": "from .lapack import get\n'''\n    >>> from pkg.expm import expm\n'''\n",
+        "pkg/lapack.py": "x = 1\n",
+    })
+    got = names(paths, graph.imported_first(range(len(paths))))
+    assert got.index("solve.py") < got.index("expm.py")
+    solve = Path(paths[names(paths, range(len(paths))).index("solve.py")]).read_text(encoding="utf-8")
+    assert [m for _, m, _ in scan_imports(solve, doctests=False)] == ["lapack"]
+    assert [m for _, m, _ in scan_imports(solve)] == ["lapack", "pkg.expm"]
 
 
 def test_plan_keeps_what_later_files_may_need_and_releases_after_the_last(tmp_path):
@@ -147,15 +164,44 @@ def test_the_project_never_gives_libcst_what_the_engine_refuses(tmp_path, monkey
 # --- the pool's chunks --------------------------------------------------------------------------------
 
 
-def test_heavy_files_go_first_in_chunks_of_their_own_and_chunks_shrink():
-    sizes = {f"f{i:02}.py": i * 100 for i in range(1, 41)}
-    heavy = {"f05.py", "f30.py"}
-    chunks = pool._chunks(list(sizes), sizes, 2, heavy)
-    assert sorted(p for c in chunks for p in c) == sorted(sizes)
-    assert chunks[0] == ["f30.py", "f05.py"]
-    rest = [sum(sizes[p] for p in c) for c in chunks[1:]]
-    assert rest[0] >= rest[-1] and len(chunks) >= 6
-    assert pool._chunks(list(sizes), sizes, 1, heavy)[0][0] == "f40.py"  # one worker: no lane of its own
+def test_lanes_keep_directories_whole_and_balance_their_sizes(tmp_path):
+    sizes = {}
+    for folder, n, size in (("a", 10, 100), ("b", 5, 150), ("c", 4, 60), ("c/tests", 4, 10)):
+        for i in range(n):
+            sizes[str(tmp_path / folder / f"f{i}.py")] = size
+    lanes = pool._lanes(list(sizes), sizes, 2)
+    assert sorted(p for lane in lanes for p in lane) == sorted(sizes)
+    assert sorted(sum(sizes[p] for p in lane) for lane in lanes) == [1000, 1030]
+    for folder in ("a", "b", "c"):  # a package and its tests stay in one lane
+        assert sum(any(os.sep + folder + os.sep in p for p in lane) for lane in lanes) == 1
+    assert pool._lanes(list(sizes), sizes, 1) == [list(sizes)]
+    # a directory larger than a lane's share is split into what it holds
+    big = {str(tmp_path / "pkg" / sub / f"f{i}.py"): 100 for sub in ("x", "y") for i in range(4)}
+    assert [len(lane) for lane in pool._lanes(list(big), big, 2)] == [4, 4]
+
+
+def test_chunks_keep_the_lanes_order_and_shrink():
+    sizes = {f"f{i:02}.py": 100 for i in range(40)}
+    chunks = pool._chunks(list(sizes), sizes, 150)
+    assert [p for c in chunks for p in c] == list(sizes)
+    rest = [sum(sizes[p] for p in c) for c in chunks]
+    assert rest[0] > rest[-1] and min(rest[:-1]) >= 150 and len(chunks) >= 6
+
+
+def test_workers_parse_heavy_files_one_at_a_time(monkeypatch):
+    entered = []
+
+    class Gate:
+        def __enter__(self):
+            entered.append(1)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(engine, "PARSE_GATE", (Gate(), 10, lambda always: entered.append(always)))
+    assert engine.parse_checked("a.py", "x = (1)\n", None)[0] is not None and not entered
+    assert engine.parse_checked("a.py", "x = " + "(" * 12 + "1" + ")" * 12 + "\n", None)[0] is not None
+    assert entered == [1, True, True]
 
 
 def test_giving_memory_back_is_harmless_anywhere(monkeypatch):
@@ -187,3 +233,13 @@ def test_of_a_packages_star_imports_only_the_module_with_the_name_is_parsed(tmp_
     engine.check_source(str(tmp_path / "use.py"), (tmp_path / "use.py").read_text(), Settings(), proj)
     parsed = {os.path.relpath(p, tmp_path) for p, tree in proj._trees.items() if tree is not None}
     assert parsed == {os.path.join("pkg", "__init__.py"), os.path.join("pkg", "b.py")}  # not a.py
+
+
+def test_parsing_without_validation_gives_libcst_s_tree_and_validates_nodes_built_after():
+    import libcst as cst
+
+    source = (ROOT / "shapelint" / "engine.py").read_text(encoding="utf-8")
+    tree = engine.parse_module(source)
+    assert tree.code == source and tree.deep_equals(cst.parse_module(source))
+    with pytest.raises(cst.CSTValidationError):
+        cst.SimpleWhitespace("x")  # not whitespace: refused, as ever
