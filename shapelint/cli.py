@@ -443,14 +443,17 @@ def check(
               default="text", show_default=True, help="Output format.")
 @click.option("--config", "config_file", metavar="FILE", help="Use this configuration file.")
 @click.option("--isolated", is_flag=True, help="Ignore every configuration file.")
+@click.option("--with", "context_paths", multiple=True, metavar="PATH",
+              help="Follow calls into the Python files under PATH, as a check of them all would.  Repeatable.")
 @click.pass_context
 def shapes_command(ctx: click.Context, targets: tuple[str, ...], output_format: str, config_file: Optional[str],
-                   isolated: bool) -> None:
+                   isolated: bool, context_paths: tuple[str, ...]) -> None:
     """Show the shape inferred for every parameter and assigned name, and where it came from.
 
     \b
-    shapelint shapes model.py        every name in model.py
-    shapelint shapes model.py:42     only the names bound on line 42
+    shapelint shapes model.py                 every name in model.py
+    shapelint shapes model.py:42              only the names bound on line 42
+    shapelint shapes model.py:42 --with src/  calls into the files under src/ followed
     """
     import json as _json
 
@@ -465,6 +468,18 @@ def shapes_command(ctx: click.Context, targets: tuple[str, ...], output_format: 
     status = EXIT_OK
     found = []
     finder = ConfigFinder(codes)
+    project = None
+    if context_paths:
+        from .files import discover
+        from .project import Project
+
+        extra, errors = discover(context_paths)
+        for message in errors:
+            _error(message)
+        if errors:
+            ctx.exit(EXIT_ERROR)
+        named = [split_target(t)[0] for t in targets]
+        project = Project(list(dict.fromkeys(named + extra)))
     for target in targets:
         path, line = split_target(target)
         try:
@@ -474,7 +489,7 @@ def shapes_command(ctx: click.Context, targets: tuple[str, ...], output_format: 
                 opts = None if isolated else finder.for_file(path)
             settings = combine(opts, Options(root=os.getcwd())).settings
             source = read_source(path)
-            here = bindings(path, source, settings)
+            here = bindings(path, source, settings, project)
         except ConfigError as err:
             _error(str(err))
             ctx.exit(EXIT_ERROR)

@@ -67,8 +67,9 @@ def _describe(ctx, node, key: str, value, is_param: bool) -> Optional[tuple[str,
     return None
 
 
-def bindings(path: str, source: str, settings: Settings) -> list[Binding]:
+def bindings(path: str, source: str, settings: Settings, project=None) -> list[Binding]:
     """Every parameter and assigned name of ``source`` with its inferred shape, in source order.
+    ``project`` (a shapelint.project.Project) lets calls into other files be followed, as a check does.
 
     Raises ``libcst.ParserSyntaxError`` when the source does not parse, ``ValueError`` when it is
     refused before parsing (NUL bytes, pathological nesting).
@@ -112,7 +113,8 @@ def bindings(path: str, source: str, settings: Settings) -> list[Binding]:
             if key is not None and key in self.env and not self.silent:
                 seen[id(target)] = (target, key, self.env[key], False)
 
-    interp = Recorder(module, sink, settings)
+    module_name = project.module_name(path) if project is not None else None
+    interp = Recorder(module, sink, settings, project, module_name)
     ctx.interp = interp
     interp.run()
 

@@ -255,6 +255,32 @@ def carried_reduction(values, result: MaybeShape) -> Optional[Reduced]:
     return reduced[0].reduced
 
 
+def map_dims(v: Value, f) -> Value:
+    """``v`` with every dim it holds (shapes, ints, inside tuples, dicts, partials and unions)
+    replaced by ``f(dim)``; values that hold no dims are returned as they are."""
+    if isinstance(v, Array):
+        s = v.shape
+        if s is None:
+            return v
+        r = v.reduced
+        if r is not None:
+            r = Reduced(Shape(tuple(None if d is None else f(d) for d in r.source.dims), r.source.batch), r.axis, r.node)
+        shape = Shape(tuple(None if d is None else f(d) for d in s.dims), s.batch)
+        return Array(shape, v.origin, v.expanded, v.boolean, r)
+    if isinstance(v, Int):
+        return v if v.dim is None else type(v)(f(v.dim))
+    if isinstance(v, Tup):
+        return Tup(tuple(map_dims(x, f) for x in v.items), v.is_list)
+    if isinstance(v, DictLit):
+        return DictLit(tuple((k, map_dims(x, f)) for k, x in v.entries), v.nodes)
+    if isinstance(v, Partial):
+        return Partial(map_dims(v.func, f), tuple(map_dims(x, f) for x in v.args),
+                       tuple((k, map_dims(x, f)) for k, x in v.kwargs))
+    if isinstance(v, Union):
+        return Union(tuple(map_dims(x, f) for x in v.options))
+    return v
+
+
 def array(shape: MaybeShape, expanded: bool = False) -> Array:
     return Array(shape, None, expanded)
 
@@ -266,5 +292,5 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 __all__ = [
     "Origin", "Reduced", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
     "Never", "NEVER", "Partial", "Union", "Made",
-    "shape_of", "dims_of", "int_of", "join", "Args", "array", "carried_reduction", "Shape",
+    "shape_of", "dims_of", "int_of", "join", "Args", "array", "carried_reduction", "map_dims", "Shape",
 ]

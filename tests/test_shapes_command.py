@@ -120,3 +120,21 @@ def test_shapes_refuses_pathological_nesting_without_crashing(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "nested" in proc.stderr
+
+
+def test_with_follows_calls_into_other_files(tmp_path):
+    # without --with the helper of another file is unknown; with it, its return is inferred
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "init.py").write_text("import numpy as np\n\n\ndef make(shape):\n    return np.zeros(shape)\n")
+    (pkg / "model.py").write_text(
+        "from .init import make\n\n\ndef f(n: int, d: int):\n    W = make((n, d))\n    return W\n")
+    target = str(pkg / "model.py") + ":5"
+    alone = run(tmp_path, "shapes", target)
+    assert "W: unknown" in alone.stdout
+    linked = run(tmp_path, "shapes", target, "--with", str(pkg))
+    assert linked.returncode == 0, linked.stderr
+    assert "W: (n, d) returned by make() of another file" in linked.stdout
+    missing = run(tmp_path, "shapes", target, "--with", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "path does not exist" in missing.stderr

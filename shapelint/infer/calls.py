@@ -15,13 +15,14 @@ from ..values import (
     NEVER, NONE, UNKNOWN, Args, Array, Int, Made, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union, Unknown, Value,
     join, shape_of,
 )
+from . import summary
 from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
 MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
 # distinct argument shapes for which one function's return is inferred: each class of a file
 # may call one helper (an initializer) with the sizes of its own docstrings
-MAX_RETURN_RUNS = 24
+MAX_RETURN_RUNS = 64
 
 
 def _dim_key(d) -> str:
@@ -294,7 +295,8 @@ class CallsMixin:
             params = params[1:]
         site_key = id(info)
         if star:
-            self.call_sites.setdefault(site_key, (info, []))[1].append(None)  # arguments unknown
+            if not self.summarising:
+                self.call_sites.setdefault(site_key, (info, []))[1].append(None)  # arguments unknown
             return self._declared_return(info, None, node)
         if info.plain_signature and info.binding_fails(len(args), kwargs.keys(), bound):
             return NEVER  # TypeError: the arguments do not bind
@@ -322,7 +324,8 @@ class CallsMixin:
                 self.emit("contract", n, what="argument", declared=declared, actual=v.shape, mismatch=mm,
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
         given = {p.name: v for p, v, _ in pairs}
-        self.call_sites.setdefault(site_key, (info, []))[1].append((given, node))
+        if not self.summarising:  # a call inside a return inference has placeholder shapes
+            self.call_sites.setdefault(site_key, (info, []))[1].append((given, node))
         result = self._declared_return(info, b, node)
         if result is UNKNOWN and not info.ret.is_int:
             owner = info.owner if info.owner is not None else self
@@ -338,31 +341,43 @@ class CallsMixin:
         when every path through it raises."""
         if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack) or info.is_generator:
             return UNKNOWN
-        key = (id(info), tuple(sorted((k, _signature(v)) for k, v in given.items())))
-        if key in self.return_cache:
-            return self.return_cache[key]
+        back: dict = {}
+        if info.closure is None:  # a nested function shares its caller's names: run it on them
+            given, back = summary.canonical(given, info.cls.name if info.cls is not None else None)
+        # a method's result depends on its class's attributes too: while they are being
+        # collected they change, and what a method returned then must not outlive them
+        attrs = info.cls.attrs if info.cls is not None else None
+        key = (id(info), id(attrs), tuple(sorted((k, _signature(v)) for k, v in given.items())))
+        cached = self.return_cache.get(key)
+        if cached is not None and cached[1] is attrs:
+            return summary.restore(cached[0], back)
         runs = self.return_runs.get(id(info), 0)
         if runs >= MAX_RETURN_RUNS:
             return UNKNOWN  # called with many different shapes: not worth another run of the body
         self.return_runs[id(info)] = runs + 1
-        self.return_cache[key] = UNKNOWN  # a recursive call meanwhile sees unknown
+        self.return_cache[key] = (UNKNOWN, attrs)  # a recursive call meanwhile sees unknown
         returns: list = []
         collecting, self.collecting = self.collecting, False
+        # what the run computes is in placeholders: kept apart from the values the rules read
+        values, self.values = self.values, {}
         self.silent += 1
+        self.summarising += 1
         self.call_stack.append(info)
         try:
             leaves = self.analyse_function(info, info.closure, info.outer, given=given, returns=returns)
         finally:
             self.call_stack.pop()
+            self.summarising -= 1
             self.silent -= 1
             self.collecting = collecting
+            self.values = values
         result: Value = NEVER if leaves and not returns else UNKNOWN
         if returns:
             result = returns[0]
             for v in returns[1:]:
                 result = join(result, v)
-        self.return_cache[key] = result
-        return result
+        self.return_cache[key] = (result, attrs)  # attrs kept alive: its id stays its own
+        return summary.restore(result, back)
 
     def _declared_return(self, info: FuncInfo, b: Optional[Bindings], node) -> Value:
         if info.ret.shape is None:

@@ -35,6 +35,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.distinct = settings.distinct_symbols
         self.silent = 0
         self.raising = False  # the expression just evaluated certainly raises (see ``raised``)
+        self.summarising = 0  # inside a return inference (its shapes are placeholders)
         self.loop_depth = 0
         self.env: dict[str, Value] = {}
         self.globals: dict[str, Value] = self.env
