@@ -259,14 +259,16 @@ def map_dims(v: Value, f) -> Value:
     """``v`` with every dim it holds (shapes, ints, inside tuples, dicts, partials and unions)
     replaced by ``f(dim)``; values that hold no dims are returned as they are."""
     if isinstance(v, Array):
-        s = v.shape
-        if s is None:
+        if v.shape is None:
             return v
+
+        def remap(s: Shape) -> Shape:
+            return Shape(tuple(None if d is None else f(d) for d in s.dims), s.batch)
+
         r = v.reduced
         if r is not None:
-            r = Reduced(Shape(tuple(None if d is None else f(d) for d in r.source.dims), r.source.batch), r.axis, r.node)
-        shape = Shape(tuple(None if d is None else f(d) for d in s.dims), s.batch)
-        return Array(shape, v.origin, v.expanded, v.boolean, r)
+            r = Reduced(remap(r.source), r.axis, r.node)
+        return Array(remap(v.shape), v.origin, v.expanded, v.boolean, r)
     if isinstance(v, Int):
         return v if v.dim is None else type(v)(f(v.dim))
     if isinstance(v, Tup):

@@ -20,8 +20,9 @@ from .expressions import key_of
 from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
 
 MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
-# distinct argument shapes for which one function's return is inferred: each class of a file
-# may call one helper (an initializer) with the sizes of its own docstrings
+# patterns of argument shapes (symbols renamed, see summary.py) for which one function's return
+# is inferred: an initializer meets 2-D and 4-D weights, with and without a gain, and the
+# half-known tuples of attributes still being collected
 MAX_RETURN_RUNS = 64
 
 
