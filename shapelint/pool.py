@@ -35,8 +35,10 @@ from . import runner
 
 HARD_GRACE = 5.0  # seconds past --timeout before the watchdog kills a worker
 POLL = 0.25  # seconds between two looks of the watchdog
-# a lane's chunks: a third of what is left of the lane, down to this share of a worker's work
-MIN_CHUNK_SHARE = 1 / 16
+# a lane's chunks: this share of a worker's work each
+MIN_CHUNK_SHARE = 1 / 32
+# the share of a lane (by size) at its end whose unimported files go last, largest first
+TAIL_SHARE = 0.3
 # libcst's native parser needs about 20 KB per bracket of the file while it runs; a file with
 # this many brackets needs more than 40 MB (130 MB for numpy's test_function_base.py): workers
 # parse such files one at a time (``engine.PARSE_GATE``), so that their peaks do not add up
@@ -190,20 +192,33 @@ def _lanes(paths: Sequence[str], sizes: dict, jobs: int) -> list[list[str]]:
     return [sorted(lane, key=position.__getitem__) for lane in lanes if lane]
 
 
+def _largest_leaves_first(lane: list[str], imported: set, sizes: dict) -> list[str]:
+    """``lane`` with the files of its last ``TAIL_SHARE`` (by size) that no checked file imports
+    (tests, mostly) moved to its end, largest first: the lane then ends in small files, which
+    another worker can take without either waiting long for the other.  Moving such a file later
+    keeps every file after those it imports."""
+    left = TAIL_SHARE * sum(sizes.get(p, 0) for p in lane)
+    k = len(lane)
+    while k > 0 and left > 0:
+        k -= 1
+        left -= sizes.get(lane[k], 0)
+    tail = lane[k:]
+    leaves = sorted((p for p in tail if p not in imported), key=lambda p: -sizes.get(p, 0))
+    return lane[:k] + [p for p in tail if p in imported] + leaves
+
+
 def _chunks(paths: Sequence[str], sizes: dict, floor: float) -> list[list[str]]:
-    """One lane's files (``paths``, in their order) in chunks: each a third of what is left of
-    the lane, down to ``floor`` bytes, so that the last chunks are small enough for another
-    worker to take without either waiting long for the other."""
-    remaining = sum(sizes.get(p, 0) for p in paths)
+    """One lane's files (``paths``, in their order) in chunks of about ``floor`` bytes: where
+    the worker of the lane and one taking chunks from its end meet, neither waits longer than
+    one small chunk for the other."""
     chunks: list[list[str]] = []
     current: list[str] = []
     size = 0
     for p in paths:
         current.append(p)
         size += sizes.get(p, 0)
-        if size >= max(remaining / 3, floor):
+        if size >= floor:
             chunks.append(current)
-            remaining -= size
             current, size = [], 0
     if current:
         chunks.append(current)
@@ -245,7 +260,9 @@ def _round(paths: list[str], modes: dict, sizes: dict, files: Sequence[str], set
     lane_paths = _lanes(paths, sizes, jobs)
     if graph is not None:
         index_of = {p: i for i, p in enumerate(graph.paths)}
-        lane_paths = [[graph.paths[i] for i in graph.imported_first(index_of[p] for p in lane)] for lane in lane_paths]
+        imported = set().union(*graph.edges)
+        lane_paths = [_largest_leaves_first([graph.paths[i] for i in graph.imported_first(index_of[p] for p in lane)],
+                                            {graph.paths[i] for i in imported}, sizes) for lane in lane_paths]
     floor = max(sum(sizes.get(p, 0) for p in paths) / jobs * MIN_CHUNK_SHARE, 1)
     paths = [p for lane in lane_paths for p in lane]  # the run's order: positions are indexes into it
     index = {p: i for i, p in enumerate(paths)}

@@ -180,12 +180,20 @@ def test_lanes_keep_directories_whole_and_balance_their_sizes(tmp_path):
     assert [len(lane) for lane in pool._lanes(list(big), big, 2)] == [4, 4]
 
 
-def test_chunks_keep_the_lanes_order_and_shrink():
+def test_chunks_keep_the_lanes_order_and_are_small():
     sizes = {f"f{i:02}.py": 100 for i in range(40)}
     chunks = pool._chunks(list(sizes), sizes, 150)
     assert [p for c in chunks for p in c] == list(sizes)
-    rest = [sum(sizes[p] for p in c) for c in chunks]
-    assert rest[0] > rest[-1] and min(rest[:-1]) >= 150 and len(chunks) >= 6
+    assert [sum(sizes[p] for p in c) for c in chunks] == [200] * 20
+
+
+def test_a_lanes_unimported_files_at_its_end_go_last_largest_first():
+    lane = ["a.py", "t_small.py", "b.py", "t_big.py", "t_mid.py", "c.py"]
+    sizes = {"a.py": 600, "t_small.py": 10, "b.py": 100, "t_big.py": 300, "t_mid.py": 200, "c.py": 50}
+    imported = {"a.py", "b.py", "c.py"}
+    # the last 30% of 1260 bytes reaches back to t_big.py: b.py and t_small.py stay where they are
+    assert pool._largest_leaves_first(lane, imported, sizes) == [
+        "a.py", "t_small.py", "b.py", "c.py", "t_big.py", "t_mid.py"]
 
 
 def test_workers_parse_heavy_files_one_at_a_time(monkeypatch):
