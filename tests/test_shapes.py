@@ -109,6 +109,10 @@ def test_shape_basics():
     (ns, Dim.documented("n_sample", "fit"), None),  # and against a name that looks alike
     (Dim.documented("in_ch", "f"), Dim.documented("in_channels", "f"), None),
     (ns, n, None), (ns, a, None), (ns, L(5), None), (ns + 1, ns, False),
+    (n + d, d, False), (n * 2 + d, n, False),  # sizes are at least 1: a sum of them is never 0
+    (ns + nf, nf, False),                       # documented sizes too
+    (n + d, m, None),                           # n + d against another size: could be equal
+    (n - d, L(0), None), (n + a, n, None),      # mixed signs, or an opaque placeholder (may be 0)
 ])
 def test_equal(x, y, expected):
     assert equal(x, y) is expected

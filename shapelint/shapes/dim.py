@@ -141,6 +141,17 @@ def _documented(d: Dim) -> Optional[tuple[str, str]]:
     return base, group
 
 
+def _is_size(name: str) -> bool:
+    """A symbol the code says is a size: declared, or documented (not an opaque placeholder)."""
+    return not name.startswith(OPAQUE) or GROUP in name
+
+
+def _nonzero(d: Dim) -> bool:
+    """Provably not 0: every coefficient has one sign and every symbol is a size (>= 1)."""
+    signs = {c > 0 for _, c in d.terms}
+    return len(signs) == 1 and all(_is_size(n) for n in d.symbols())
+
+
 def _look_alike(a: str, b: str) -> bool:
     """Names a docstring may use for one size: n_feature / n_features, in_ch / in_channels."""
     a, b = a.lower().rstrip("s"), b.lower().rstrip("s")
@@ -173,8 +184,10 @@ def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[b
     """True, False, or None when the code does not say.
 
     Equal polynomials are equal; polynomials that differ by a non-zero constant
-    differ (n + 1 != n); two different literal ints differ; two different
-    declared symbols differ when ``distinct_symbols`` holds.  Everything else
+    differ (n + 1 != n); two different literal ints differ; with
+    ``distinct_symbols``, two different declared symbols differ, and so do
+    polynomials whose difference is a sum of same-signed terms over declared or
+    documented sizes (n_in + n_out != n_out, since a size is at least 1).  Everything else
     (n against 5, n*d against m) is unknown.
     """
     if a is None or b is None:
@@ -184,8 +197,8 @@ def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[b
         return True
     if diff.value is not None:
         return False
-    if len(diff.terms) == 1 and not (a.is_opaque or b.is_opaque) and distinct_symbols:
-        return False  # c * n * d with declared (positive) sizes is never 0: 2*n != n
+    if distinct_symbols and _nonzero(diff):
+        return False  # 2*n != n, n_in + n_out != n_out: sizes are positive
     if (
         distinct_symbols
         and a.symbol is not None
