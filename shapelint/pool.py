@@ -36,7 +36,7 @@ from . import runner
 HARD_GRACE = 5.0  # seconds past --timeout before the watchdog kills a worker
 POLL = 0.25  # seconds between two looks of the watchdog
 # a lane's chunks: this share of a worker's work each
-MIN_CHUNK_SHARE = 1 / 32
+CHUNK_SHARE = 1 / 32
 # the share of a lane (by size) at its end whose unimported files go last, largest first
 TAIL_SHARE = 0.3
 # libcst's native parser needs about 20 KB per bracket of the file while it runs; a file with
@@ -260,10 +260,10 @@ def _round(paths: list[str], modes: dict, sizes: dict, files: Sequence[str], set
     lane_paths = _lanes(paths, sizes, jobs)
     if graph is not None:
         index_of = {p: i for i, p in enumerate(graph.paths)}
-        imported = set().union(*graph.edges)
+        imported = {graph.paths[i] for i in set().union(*graph.edges)}
         lane_paths = [_largest_leaves_first([graph.paths[i] for i in graph.imported_first(index_of[p] for p in lane)],
-                                            {graph.paths[i] for i in imported}, sizes) for lane in lane_paths]
-    floor = max(sum(sizes.get(p, 0) for p in paths) / jobs * MIN_CHUNK_SHARE, 1)
+                                            imported, sizes) for lane in lane_paths]
+    floor = max(sum(sizes.get(p, 0) for p in paths) / jobs * CHUNK_SHARE, 1)
     paths = [p for lane in lane_paths for p in lane]  # the run's order: positions are indexes into it
     index = {p: i for i, p in enumerate(paths)}
     lanes, chunks, chunk_sizes = [], [], []
