@@ -20,6 +20,7 @@ from ..values import (
 
 ARITH = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
          cst.BitAnd, cst.BitOr, cst.BitXor, cst.LeftShift, cst.RightShift)
+ANY_RANK = Shape((), "")  # an array whose rank and sizes are all unknown
 ELEMENTWISE_COMPARE = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
                        cst.NotEqual)
 
@@ -305,7 +306,7 @@ class ExpressionsMixin:
         if isinstance(left, (Int, Scalar)) and isinstance(right, (Int, Scalar)):
             return Scalar()
         if isinstance(left, Array) or isinstance(right, Array):
-            if is_arraylike(left) and is_arraylike(right):
+            if is_arraylike(left) and is_arraylike(right) or _meets_unknown(op, left, right):
                 out = self.elementwise(node, [(node.left, left), (node.right, right)], type(op).__name__)
                 if isinstance(op, (cst.BitAnd, cst.BitOr, cst.BitXor)) and isinstance(out, Array) and any(
                         isinstance(v, Array) and v.boolean for v in (left, right)):
@@ -342,6 +343,10 @@ class ExpressionsMixin:
 
     def elementwise(self, node, operands, opname: str) -> Value:
         shapes = [shape_of(v) for _, v in operands]
+        if any(s is not None and s.dims for s in shapes):
+            # an operand of unknown shape has some rank: broadcasting keeps every known dim
+            # that is not 1, behind leading dims nobody knows (x * f(x) is (..., n, d))
+            shapes = [ANY_RANK if s is None else s for s in shapes]
         try:
             shape = ops.broadcast(*shapes, distinct=self.distinct)
         except BroadcastError as exc:
@@ -373,6 +378,15 @@ class ExpressionsMixin:
 
     def e_FormattedString(self, node) -> Value:
         return UNKNOWN
+
+
+def _meets_unknown(op, left: Value, right: Value) -> bool:
+    """An array with a known shape and, on the other side, a value of unknown kind: numpy
+    broadcasts it as an array (``dLdy * act.grad(Z)``).  Not ``%``: ``fmt % x`` formats."""
+    if isinstance(op, cst.Modulo):
+        return False
+    known, other = (left, right) if isinstance(left, Array) else (right, left)
+    return isinstance(other, Unknown) and known.shape is not None and bool(known.shape.dims)
 
 
 from .scope_info import Instance  # noqa: E402  (cycle: scope_info imports values only)
