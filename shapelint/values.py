@@ -42,6 +42,15 @@ class Made(Unknown):
 
 
 @dataclass(frozen=True)
+class ArrayOrList(Unknown):
+    """A parameter documented as ``of shape S or list of arrays``: unknown until an
+    ``isinstance(x, list)`` test says which; then an array of S, or a list of arrays of S."""
+
+    shape: Shape
+    origin: Optional[Origin] = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Reduced:
     """A reduction that dropped axes (no ``keepdims``): what it reduced, for SL013 to try the
     reduction that would have fitted where the result is used."""
@@ -159,6 +168,13 @@ def _union(a: Value, b: Value) -> Value:
     return Union(tuple(options)) if len(options) <= MAX_OPTIONS else UNKNOWN
 
 
+LIST = Obj("list")  # a list whose length is not known; its items are tracked under "key[*]"
+
+
+def is_list(v: Optional[Value]) -> bool:
+    return (isinstance(v, Tup) and v.is_list) or v == LIST
+
+
 def shape_of(v: Optional[Value]) -> MaybeShape:
     """The array shape a value broadcasts as, or None when it is not known."""
     if isinstance(v, Array):
@@ -211,6 +227,8 @@ def join(a: Value, b: Value) -> Value:
         return Int(None)
     if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):
         return Tup(tuple(join(x, y) for x, y in zip(a.items, b.items)), a.is_list)
+    if is_list(a) and is_list(b):
+        return LIST  # a list literal on one path, a grown list on the other (its items: the env's "[*]")
     if _is_callable(a) and _is_callable(b):
         return _union(a, b)
     return UNKNOWN

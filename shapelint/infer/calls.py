@@ -12,7 +12,7 @@ from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    NEVER, NONE, UNKNOWN, Args, Array, Int, Made, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union, Unknown, Value,
+    LIST, NEVER, NONE, UNKNOWN, Args, Array, Int, Made, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union, Unknown, Value,
     join, shape_of,
 )
 from . import summary
@@ -51,6 +51,7 @@ def _carries_shape(v: Value) -> bool:
     return isinstance(v, Tup) and any(isinstance(x, Int) and x.dim is not None for x in v.items)
 
 
+GROWING = {"extend", "insert", "__iadd__", "__setitem__"}  # list methods that add items of unknown shape
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",
             "tuple", "round", "min", "max", "sum", "enumerate", "zip", "dict"}
 
@@ -182,7 +183,15 @@ class CallsMixin:
                 or inherited:
             if key is not None:
                 # xs.append(v): the length is no longer known; the items are v's shape while all agree
-                self.store(key, Obj("list"))
+                items = self.env.get(key + "[*]")
+                if isinstance(receiver, Tup):
+                    for item in receiver.items:
+                        items = item if items is None else join(items, item)
+                self.store(key, LIST)  # forgets what was stored under key[...]: put the items back
+                if name in GROWING:
+                    items = UNKNOWN  # xs.extend(ys): items of unknown shape
+                if items is not None:
+                    self.store(key + "[*]", items)
                 if name == "append":
                     return Obj("list-append:" + key), False
             return UNKNOWN, False

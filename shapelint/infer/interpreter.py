@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..config import Settings
 from ..shapes import Dim
-from ..values import UNKNOWN, Array, Int, NoneVal, Obj, Origin, Scalar, Value, join
+from ..values import UNKNOWN, Array, ArrayOrList, Int, NoneVal, Obj, Origin, Scalar, Value, join
 from .calls import BUILTINS, CallsMixin
 from .events import Event
 from .expressions import ExpressionsMixin
@@ -331,6 +331,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             if d.source == "docstring" and info is not None:
                 return Array(d.shape, Origin("doc-param", info.doc_node, p.name))
             return Array(d.shape, Origin("param", p.node.annotation, p.name))
+        if d.or_list is not None and info is not None:
+            return ArrayOrList(d.or_list, Origin("doc-param", info.doc_node, p.name))
         if d.is_int:
             return Int(d.dim if d.dim is not None else Dim.sym(p.name))
         if d.is_scalar:

@@ -178,6 +178,9 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
         if p.declared.shape is None and not p.declared.is_int and p.name in shapes.params:
             p.declared = Declared(shapes.params[p.name], source="docstring")
             p.declared.contract = trust
+        elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.or_lists:
+            p.declared = Declared(source="docstring")
+            p.declared.or_list = shapes.or_lists[p.name]
         elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.scalars:
             p.declared = Declared(is_scalar=True, source="docstring")
         elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.ints:

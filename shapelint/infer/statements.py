@@ -13,8 +13,8 @@ from ..shapes.dim import display_name, substitute
 from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    UNKNOWN, Array, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of, is_arraylike, join,
-    shape_of,
+    LIST, UNKNOWN, Array, ArrayOrList, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of,
+    is_arraylike, is_list, join, shape_of,
 )
 from ..shapes import Shape
 from .expressions import int_arith, key_of
@@ -47,7 +47,36 @@ def join_envs(a: dict, b: dict) -> dict:
     out = dict(a)
     for k, v in b.items():
         out[k] = join(out[k], v) if k in out else v
+    for k in a.keys() ^ b.keys():
+        if k.endswith(ELEMENT):
+            # a list's items known on one path only: the other path's list must hold the same
+            other = b if k in a else a
+            base = other.get(k[: -len(ELEMENT)])
+            if isinstance(base, Tup) and base.is_list:
+                for item in base.items:
+                    out[k] = join(out[k], item)
+            elif base is not None and not is_container(base):
+                out[k] = UNKNOWN  # not a container there: its items are not these
     return out
+
+
+LIST_TYPES = {"list", "tuple"}
+
+
+def _isinstance_list(test) -> Optional[tuple[str, bool]]:
+    """``isinstance(x, list)`` (or ``(list, tuple)``), maybe under ``not``: (x, whether the
+    test is true when x is a list)."""
+    positive = True
+    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test, positive = test.expression, not positive
+    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
+            and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name)):
+        return None
+    kinds = test.args[1].value
+    names = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
+    if not names or not all(isinstance(n, cst.Name) and n.value in LIST_TYPES for n in names):
+        return None
+    return test.args[0].value.value, positive
 
 
 class StatementsMixin:
@@ -433,9 +462,11 @@ class StatementsMixin:
             return False
         before = self.env
         self.env = dict(before)
+        self.narrow(node.test, True)
         t1 = self.exec_suite(node.body)
         e1 = self.env
         self.env = dict(before)
+        self.narrow(node.test, False)
         t2 = False
         if isinstance(node.orelse, cst.If):
             t2 = self.s_If(node.orelse)
@@ -449,6 +480,22 @@ class StatementsMixin:
         else:
             self.env = join_envs(e1, e2)
         return t1 and t2
+
+    def narrow(self, test, outcome: bool) -> None:
+        """Where ``isinstance(x, list)`` had ``outcome``: a parameter documented as an array or a
+        list of arrays is the one or the other."""
+        found = _isinstance_list(test)
+        if found is None:
+            return
+        name, positive = found
+        v = self.env.get(name)
+        if not isinstance(v, ArrayOrList):
+            return
+        if outcome == positive:
+            self.store(name, LIST)
+            self.store(name + ELEMENT, Array(v.shape, v.origin))
+        else:
+            self.store(name, Array(v.shape, v.origin))
 
     def static_truth(self, test) -> Optional[bool]:
         """A condition decided by literal ints (``len(s) > 1`` with s known, ``x.ndim == 2``)."""

@@ -27,7 +27,7 @@ ARRAY_TYPES = {"ndarray", "NDArray", "Array", "ArrayLike", "Tensor"}
 class Declared:
     """What an annotation says: an array shape (maybe unknown rank), an int, or nothing."""
 
-    __slots__ = ("shape", "is_int", "is_scalar", "error", "source", "contract", "dim")
+    __slots__ = ("shape", "is_int", "is_scalar", "error", "source", "contract", "dim", "or_list")
 
     def __init__(self, shape: Optional[Shape] = None, is_int: bool = False, error: Optional[str] = None,
                  is_scalar: bool = False, source: str = "annotation"):
@@ -35,6 +35,7 @@ class Declared:
         self.source = source  # "annotation", "docstring" or "comment"
         self.contract = source != "docstring"  # values are checked against it (SL007)
         self.dim = None  # an int's size when it is not the declared symbol of the parameter's name
+        self.or_list: Optional[Shape] = None  # documented "of shape S or list of arrays": S
 
 
 def _last_name(node: cst.BaseExpression) -> Optional[str]:

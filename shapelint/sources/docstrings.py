@@ -29,6 +29,9 @@ COURSE_ENTRY = re.compile(r"^\s*-\s*(?P<name>\w+)\s*:\s*(?P<desc>.*)$")
 GOOGLE_SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Returns|Yields|Raises|Attributes|Example|Examples|"
                             r"Note|Notes)\s*:\s*$")
 GOOGLE_ENTRY = re.compile(r"^\s*(?P<name>\*{0,2}\w+)\s*\((?P<type>[^)]*)\)\s*:\s*(?P<desc>.*)$")
+# "ndarray of shape `(n_ex, n_out)` or list of arrays": one array, or several of that shape
+OR_LIST = re.compile(r"^(?P<array>.*\bshape\s*[=:]?\s*`?\([^()]*\)`?)\s*,?\s+or\s+(?:a\s+)?(?:list|sequence)\s+of\s+"
+                     r"(?:such\s+)?(?:arrays|ndarrays|them)\b", re.IGNORECASE)
 RETURNS_LINE = re.compile(r"^\s*Returns?\b", re.IGNORECASE)
 
 
@@ -42,6 +45,7 @@ class DocShapes:
     scalars: set = field(default_factory=set)  # documented as a plain float
     ints: dict = field(default_factory=dict)  # documented as an int: name -> its size (a symbol)
     returns: list[Optional[Shape]] = field(default_factory=list)  # one per documented return value
+    or_lists: dict[str, Shape] = field(default_factory=dict)  # "of shape S or list of arrays": S
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
 
 
@@ -159,8 +163,12 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
             if indent > _section_indent(lines, k):
                 continue  # a continuation line that happens to contain a colon
             type_text = entry.group("type")
-            shape = read_shape(type_text, result.errors, opaque, group)
-            if section in ("Returns", "Yields"):
+            either = OR_LIST.match(type_text) if section not in ("Returns", "Yields") else None
+            shape = read_shape(either.group("array") if either else type_text, result.errors, opaque, group)
+            if either and shape is not None:
+                for name in entry.group("names").split(","):
+                    result.or_lists.setdefault(name.strip().lstrip("*"), shape)
+            elif section in ("Returns", "Yields"):
                 result.returns.append(shape)
             elif shape is not None and "names" in entry.groupdict():
                 for name in entry.group("names").split(","):
