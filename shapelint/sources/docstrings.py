@@ -19,6 +19,8 @@ from .dimstring import DimStringError, parse_dim_token
 CONTAINER_TYPE = re.compile(r"\b(list|tuple|dict|generator|iterator|iterable|sequence|mapping)s?\s+of\b|"
                             r"\bgenerator\b", re.IGNORECASE)
 EXPRESSION_DIM = re.compile(r"^[A-Za-z_]\w*(\.\w+|\[\s*-?\d+\s*\])+$")  # X.shape[0], self.k
+# sizes prose writes that no shape grammar has: N // 2 + 1, N' (another N): one size, unknown
+PROSE_DIM = re.compile(r"^(?=.*(//|\w'))[\w\s+\-*/()']+$")
 SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
 NUMPYDOC_SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Other Parameters|Attributes|Raises|See Also|Notes|"
                               r"Examples|References|Warnings|Methods)\s*$")
@@ -81,7 +83,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
                 dims.append(None)
             elif t[:1] in ("?", "#"):
                 raise DimStringError(f"cannot read dimension {t!r}")
-            elif EXPRESSION_DIM.match(t):
+            elif EXPRESSION_DIM.match(t) or PROSE_DIM.match(t):
                 dims.append(Dim.sym(t.replace(" ", ""), opaque=True))  # X.shape[0], self.n_neighbors
             else:
                 dims.append(parse_dim_token(t.replace(" ", "")))
