@@ -13,7 +13,7 @@ from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, M
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     LIST, NEVER, NONE, UNKNOWN, Args, Array, Int, Made, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union, Unknown, Value,
-    join, shape_of,
+    is_list, join, shape_of,
 )
 from . import summary
 from .expressions import key_of
@@ -179,8 +179,7 @@ class CallsMixin:
         key = key_of(func.value)
         inherited = (isinstance(receiver, Unknown) and name == "append" and key is not None and key.startswith("self.")
                      and key.count(".") == 1)  # self.X = [] in a base class, self.X.append(X) here
-        if (isinstance(receiver, Tup) and receiver.is_list) or (isinstance(receiver, Obj) and receiver.kind == "list") \
-                or inherited:
+        if is_list(receiver) or inherited:
             if key is not None:
                 # xs.append(v): the length is no longer known; the items are v's shape while all agree
                 items = self.env.get(key + "[*]")

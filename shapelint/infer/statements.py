@@ -14,7 +14,7 @@ from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     LIST, UNKNOWN, Array, ArrayOrList, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of,
-    is_arraylike, is_list, join, shape_of,
+    is_arraylike, join, shape_of,
 )
 from ..shapes import Shape
 from .expressions import int_arith, key_of
