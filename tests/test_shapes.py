@@ -133,7 +133,8 @@ def test_equal_without_distinct_symbols():
 @pytest.mark.parametrize("x, expected", [
     (L(1), True), (L(0), False), (L(5), False),
     (n, False),        # declared symbols are never 1 (jaxtyping writes #n for that)
-    (a, None), (n + 1, None), (n * d, None), (None, None),
+    (a, None), (n - 1, None), (None, None), (n + a, None),
+    (n + 1, False), (n * d, False), (ns * nf, False),  # sums and products of sizes are >= 2
     (ns, False),       # a documented size is not 1 either
 ])
 def test_is_one(x, expected):

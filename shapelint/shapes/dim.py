@@ -215,13 +215,16 @@ def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[b
 
 def is_one(d: MaybeDim) -> Optional[bool]:
     """Is this dim 1?  Declared symbols are taken as not 1 (jaxtyping writes a
-    dim that may broadcast as ``#n``), and so are documented ones; other opaque ones and
-    expressions are unknown."""
+    dim that may broadcast as ``#n``), and so are documented ones, so a sum or product of
+    such sizes with positive coefficients (n + 1, n*d) is at least 2; other opaque ones and
+    other expressions (n - 1) are unknown."""
     if d is None:
         return None
     if d.value is not None:
         return d.value == 1
     if d.symbol is not None and (not d.is_opaque or _documented(d)):
+        return False
+    if all(c > 0 for _, c in d.terms) and all(_is_size(n) for n in d.symbols()):
         return False
     return None
 
