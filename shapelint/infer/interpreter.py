@@ -236,7 +236,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             # ...) is checked as on its first call, with what the other methods store: its
             # findings hold for that call, and its own store cannot hide them
             own = {k.split("[", 1)[0] for k in info.method_stores.get(m.name, {})}
-            info.attrs = _joined(info, m.name) if own & _self_reads(m.node) else final
+            info.attrs = _joined(info, m.name) if own & _self_use(m)[1] else final
             self.analyse_function(m, None, {})
         info.attrs = final
 
@@ -246,7 +246,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         info.collected = True
         methods = sorted(info.methods.values(), key=lambda m: m.name != "__init__")
         # first round, silent: what each method stores on self (methods that store nothing are skipped)
-        storing = [m for m in methods if _stores_on_self(m.node)]
+        storing = [m for m in methods if _self_use(m)[0]]
         seen: dict[str, dict] = {}
         self.silent += 1
         collecting, self.collecting = self.collecting, True
@@ -259,7 +259,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             for m in storing:
                 before = seen[m.name]
                 changed = {k.split("[", 1)[0] for k in before.keys() | final.keys() if before.get(k) != final.get(k)}
-                if changed & _self_reads(m.node):
+                if changed & _self_use(m)[1]:
                     # first with what the other methods store: an attribute the method updates
                     # from itself (running_mean = mm * running_mean + ...) would otherwise see
                     # its own first, unknown store; kept only when it stores back what it saw
@@ -350,14 +350,24 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
 _ASSIGNING = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)
 
 
-def _stores_on_self(node: cst.FunctionDef) -> bool:
-    """Does the method assign ``self.x`` (or ``self.x[...]``) anywhere?  A plain walk, no visitor;
-    exact types, not isinstance (libcst's classes are ABCs: slow to test against)."""
-    stack = list(iter_children(node.body))
+def _self_use(m: FuncInfo) -> tuple[bool, frozenset]:
+    """(does the method assign ``self.x`` or ``self.x[...]``, or append to ``self.xs``; the
+    ``self.x`` keys it mentions), found in one walk and kept: a class's methods are asked several
+    times.  Exact types, not isinstance (libcst's classes are ABCs: slow to test against)."""
+    if m.self_use is not None:
+        return m.self_use
+    stores = False
+    reads = set()
+    stack = list(iter_children(m.node.body))
     while stack:
         n = stack.pop()
         kind = type(n)
-        if kind in _ASSIGNING:
+        if kind is cst.Attribute:
+            if type(n.value) is cst.Name and n.value.value == "self":
+                reads.add("self." + n.attr.value)
+        elif stores:
+            pass
+        elif kind in _ASSIGNING:
             todo = [n.target]
             while todo:
                 x = todo.pop()
@@ -368,24 +378,13 @@ def _stores_on_self(node: cst.FunctionDef) -> bool:
                     todo.append(x.value)
                 elif t is cst.Attribute:
                     if type(x.value) is cst.Name and x.value.value == "self":
-                        return True
+                        stores = True
                     todo.append(x.value)
         elif kind is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value == "append":
-            return True  # self.xs.append(...) fills a container on self
+            stores = True  # self.xs.append(...) fills a container on self
         stack.extend(iter_children(n))
-    return False
-
-
-def _self_reads(node: cst.FunctionDef) -> set[str]:
-    """The ``self.x`` keys a method mentions."""
-    out = set()
-    stack = list(iter_children(node.body))
-    while stack:
-        n = stack.pop()
-        if type(n) is cst.Attribute and type(n.value) is cst.Name and n.value.value == "self":
-            out.add("self." + n.attr.value)
-        stack.extend(iter_children(n))
-    return out
+    m.self_use = (stores, frozenset(reads))
+    return m.self_use
 
 
 def _joined(info: ClassInfo, skip: Optional[str] = None) -> dict:

@@ -41,6 +41,7 @@ class FuncInfo:
     closure: Optional[dict] = None  # the enclosing function's names, for a nested function
     outer: dict = field(default_factory=dict)
     generator: Optional[bool] = None  # has a ``yield`` (found on first need)
+    self_use: Optional[tuple] = None  # (stores on self?, the self.x it reads): one walk, on first need
 
     @property
     def is_method(self) -> bool:
