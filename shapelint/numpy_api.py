@@ -282,6 +282,12 @@ def method_dot(a: Args) -> Value:
     return _arr(ops.dot(shape_of(a.get(None, "self")), a.shape(0, "b"), distinct=a.distinct))
 
 
+def sparse_dot(a: Args) -> Value:
+    if a.star or a.kwargs.keys() - {"a", "b", "dense_output"}:
+        return _arr(None)
+    return _arr(ops.matmul_then_dot(a.shape(0, "a"), a.shape(1, "b"), distinct=a.distinct))
+
+
 def outer(a: Args) -> Value:
     return _arr(ops.outer(a.shape(0, "a"), a.shape(1, "b")))
 
@@ -845,13 +851,18 @@ CONSTANTS: dict[str, Value] = {
 # modules whose API is numpy's: their names resolve in the same table
 NUMPY_MODULES = ("numpy", "jax.numpy")
 
+# other libraries' helpers that are numpy products under another name, by full name
+LIBRARY_FUNCTIONS: dict[str, Handler] = {
+    "sklearn.utils.extmath.safe_sparse_dot": sparse_dot,  # a @ b up to 2-D, np.dot beyond
+}
+
 
 def lookup_function(qualname: str) -> Optional[Handler]:
     """``numpy.random.randn`` -> handler; None when the name is not numpy's or not known."""
     for mod in NUMPY_MODULES:
         if qualname.startswith(mod + "."):
             return FUNCTIONS.get(qualname[len(mod) + 1:])
-    return None
+    return LIBRARY_FUNCTIONS.get(qualname)
 
 
 # np.finfo(t) / np.iinfo(t): these attributes are ints, the others (eps, tiny, max...) numbers

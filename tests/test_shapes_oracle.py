@@ -561,3 +561,44 @@ def check_symbolic(op, mode, sy, ours_fn, theirs_fn) -> None:
     assert ours.batch is None and len(ours.dims) == len(theirs), f"{op} [{mode}]: {ours} vs numpy {theirs}"
     for dim, value in zip(ours.dims, theirs):
         assert dim is None or sy.value(dim) == value, f"{op} [{mode}]: {ours} vs numpy {theirs} ({sy.env})"
+
+
+# --- scikit-learn's safe_sparse_dot -------------------------------------------
+
+def _safe_sparse_dot(a: np.ndarray, b: np.ndarray):
+    """What scikit-learn documents for dense operands: ``a @ b`` up to 2-D, else a contraction
+    of a's last axis with b's second-to-last (its only one for a vector)."""
+    if a.ndim > 2 or b.ndim > 2:
+        return np.tensordot(a, b, axes=[-1, -1 if b.ndim == 1 else -2])
+    return a @ b
+
+
+@MANY
+@given(pair=product_pairs)
+def test_matmul_then_dot(pair):
+    a, b = pair
+    check(lambda: ops.matmul_then_dot(S(a), S(b)), lambda: _safe_sparse_dot(arr(a), arr(b)), f"safe_sparse_dot{pair}")
+
+
+@SETTINGS
+@given(pair=product_pairs, known=st.integers(1, 4))
+def test_matmul_then_dot_of_unknown_rank(pair, known):
+    """``a`` seen only by its last ``known`` axes: a refusal must be numpy's, and a shape must
+    end as numpy's does (the axes before those are not known)."""
+    a, b = pair
+    if len(a) < known:
+        return
+    partial = Shape(S(a).dims[len(a) - known:], batch="a")
+    theirs = run_numpy(lambda: _safe_sparse_dot(arr(a), arr(b)))
+    try:
+        ours = ops.matmul_then_dot(partial, S(b))
+    except ShapeError:
+        assert refused(theirs), f"safe_sparse_dot(..{a[len(a) - known:]}, {b}) refused, numpy gives {theirs}"
+        return
+    if ours is None:
+        return
+    event("answered")
+    assert not refused(theirs), f"safe_sparse_dot(..{a[len(a) - known:]}, {b}): ops -> {ours}, numpy refuses"
+    tail = concrete(Shape(ours.dims))
+    assert ours.batch == "a" and len(theirs) >= len(tail) and theirs[len(theirs) - len(tail):] == tail, \
+        f"safe_sparse_dot(..{a[len(a) - known:]}, {b}): {ours} vs numpy {theirs}"

@@ -49,8 +49,9 @@ RULE = Rule(
     check=check,
     doc="""
     ## What it does
-    Checks that in `a @ b` (and `np.matmul`, `np.dot`, `a.dot(b)`) the last axis of `a` has the
-    size of the contracted axis of `b`, from the shapes the code declares.
+    Checks that in `a @ b` (and `np.matmul`, `np.dot`, `a.dot(b)`, scikit-learn's
+    `safe_sparse_dot(a, b)`) the last axis of `a` has the size of the contracted axis of `b`,
+    from the shapes the code declares.
 
     ## Why is this bad?
     numpy raises `ValueError: matmul: Input operand 1 has a mismatch in its core dimension` at

@@ -163,6 +163,29 @@ def dot(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> MaybeShape:
     return Shape(a.dims[:-1] + b.dims[:-2] + b.dims[-1:])
 
 
+def matmul_then_dot(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> MaybeShape:
+    """A product that is ``a @ b`` while both operands have at most 2 dims and np.dot's
+    contraction beyond (a's last axis with b's second-to-last, or its only one): scikit-learn's
+    ``safe_sparse_dot``.  A 0-d operand is refused either way.  Where a rank is unknown only what
+    both forms share is known: a's last axis meets b's second-to-last, and a vector or matrix b
+    gives a's leading axes followed by b's last."""
+    if a is None or b is None:
+        return None
+    if a.fixed and b.fixed:
+        if (len(a.dims) <= 2 and len(b.dims) <= 2) or not a.dims or not b.dims:
+            return matmul(a, b, distinct)
+        return dot(a, b, distinct)
+    if a.dims and len(b.dims) >= 2:
+        _check_inner(a, b, -1, -2, distinct)
+    if a.dims and b.fixed and len(b.dims) in (1, 2):
+        # a's rank unknown, b a vector or a matrix: both forms give a's leading axes, then b's last
+        if len(b.dims) == 1:
+            _check_inner(a, b, -1, -1, distinct)
+            return Shape(a.dims[:-1], a.batch)
+        return Shape(a.dims[:-1] + b.dims[-1:], a.batch)
+    return None
+
+
 def inner(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> MaybeShape:
     if a is None or b is None or not a.fixed or not b.fixed:
         return None
@@ -1289,7 +1312,8 @@ def cross(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> MaybeShape:
 
 
 __all__ = [
-    "ShapeError", "broadcast", "broadcast_dim", "broadcast_to_output", "matmul", "dot", "inner", "outer",
+    "ShapeError", "broadcast", "broadcast_dim", "broadcast_to_output", "matmul", "dot", "matmul_then_dot", "inner",
+    "outer",
     "reduce", "transpose", "swapaxes", "moveaxis", "expand_dims", "squeeze", "ravel", "reshape", "index",
     "Slice", "NEWAXIS", "ELLIPSIS", "ARRAY", "normalize_axis",
     "concatenate", "stack", "atleast_nd", "vstack", "hstack", "column_stack", "dstack", "einsum",
