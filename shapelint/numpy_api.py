@@ -270,9 +270,11 @@ def expand_dims(a: Args) -> Value:
 PLAIN_KWARGS = {"out", "dtype", "casting", "order", "subok"}  # keywords that leave shapes as they are
 
 
-def product(op) -> Handler:
+def product(op, keywords: frozenset = frozenset(PLAIN_KWARGS)) -> Handler:
+    """``op(a, b)``; another keyword than ``keywords`` (matmul's ``axes``...) makes another
+    contraction, of unknown shape."""
     def h(a: Args) -> Value:
-        if a.star or a.kwargs.keys() - PLAIN_KWARGS - {"a", "b"}:
+        if a.star or a.kwargs.keys() - keywords - {"a", "b"}:
             return _arr(None)  # matmul(..., axes=...) and friends: another contraction
         return _arr(op(a.shape(0, "a"), a.shape(1, "b"), distinct=a.distinct))
     return h
@@ -280,12 +282,6 @@ def product(op) -> Handler:
 
 def method_dot(a: Args) -> Value:
     return _arr(ops.dot(shape_of(a.get(None, "self")), a.shape(0, "b"), distinct=a.distinct))
-
-
-def sparse_dot(a: Args) -> Value:
-    if a.star or a.kwargs.keys() - {"a", "b", "dense_output"}:
-        return _arr(None)
-    return _arr(ops.matmul_then_dot(a.shape(0, "a"), a.shape(1, "b"), distinct=a.distinct))
 
 
 def outer(a: Args) -> Value:
@@ -853,7 +849,8 @@ NUMPY_MODULES = ("numpy", "jax.numpy")
 
 # other libraries' helpers that are numpy products under another name, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
-    "sklearn.utils.extmath.safe_sparse_dot": sparse_dot,  # a @ b up to 2-D, np.dot beyond
+    # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
+    "sklearn.utils.extmath.safe_sparse_dot": product(ops.matmul_then_dot, frozenset({"dense_output"})),
 }
 
 

@@ -365,9 +365,7 @@ def _self_use(m: FuncInfo) -> tuple[bool, frozenset]:
         if kind is cst.Attribute:
             if type(n.value) is cst.Name and n.value.value == "self":
                 reads.add("self." + n.attr.value)
-        elif stores:
-            pass
-        elif kind in _ASSIGNING:
+        elif not stores and kind in _ASSIGNING:
             todo = [n.target]
             while todo:
                 x = todo.pop()
@@ -380,7 +378,7 @@ def _self_use(m: FuncInfo) -> tuple[bool, frozenset]:
                     if type(x.value) is cst.Name and x.value.value == "self":
                         stores = True
                     todo.append(x.value)
-        elif kind is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value == "append":
+        elif not stores and kind is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value == "append":
             stores = True  # self.xs.append(...) fills a container on self
         stack.extend(iter_children(n))
     m.self_use = (stores, frozenset(reads))
