@@ -10,6 +10,8 @@ KINDS = {
     "matmul": "left, right (nodes), lval, rval, error (MatmulError), op",
     "elementwise": "operands [(node, value)], result, error (BroadcastError or None), op",
     "inplace": "target (node), key, tval, value (node), vval, op, error",
+    "inplace-rank": "target (node), tval, value (node), vval, stripped [(node, value)], failure (Event or "
+                    "BroadcastError), result: B fails with its operands' leading axes and without",
     "assign": "target (node), key, value (node), vval",
     "transpose-1d": "operand (node), shape",
     "axis": "operand (node), error (AxisError)",

@@ -34,6 +34,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.module_name = module_name
         self.distinct = settings.distinct_symbols
         self.silent = 0
+        self.capture: Optional[list] = None  # failures of a silent re-evaluation (inplace_rank)
+        self.capture_level = 0
         self.raising = False  # the expression just evaluated certainly raises (see ``raised``)
         self.summarising = 0  # inside a return inference (its shapes are placeholders)
         self.loop_depth = 0
@@ -62,6 +64,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def emit(self, kind: str, node, **data) -> None:
         if not self.silent:
             self.sink(Event(kind, node, data))
+        elif self.capture is not None and self.silent == self.capture_level and data.get("error") is not None:
+            self.capture.append(Event(kind, node, data))
 
     def lookup(self, name: str) -> Value:
         for scope in (self.env, self.outer, self.globals):

@@ -17,6 +17,7 @@ from ..values import (
     is_arraylike, join, shape_of,
 )
 from ..shapes import Shape
+from . import inplace_rank
 from .expressions import int_arith, key_of
 from .walk import iter_children
 
@@ -421,6 +422,8 @@ class StatementsMixin:
                     ops.broadcast_to_output(target.shape, shape_of(value), distinct=self.distinct)
                 except BroadcastError as exc:
                     error = exc
+            if error is None and target.shape is not None and target.shape.fixed and not self.silent:
+                self.inplace_without_leading_axes(node, target, value)
             result = target
         elif isinstance(target, (Int, Scalar)) and isinstance(value, Array):
             result = Array(value.shape, Origin("expr", node))
@@ -432,6 +435,25 @@ class StatementsMixin:
             self.env[key] = result
             if key.startswith("self.") and self.cls is not None and key.count(".") == 1 and self.collecting:
                 self.cls.stores.setdefault(key, []).append(result)
+
+    def inplace_without_leading_axes(self, node: cst.AugAssign, target: Array, value: Value) -> None:
+        """See ``inplace_rank``: B's operands of unknown leading axes, when B fits A only without them."""
+        if isinstance(value, Array) and value.shape is not None and value.shape.fixed:
+            return
+        retried = inplace_rank.retry_without_leading_axes(self, node.value, target.shape)
+        if retried is None:
+            return
+        stripped, failure, result = retried
+        if failure is None:
+            if not is_arraylike(result) or shape_of(result) is None:
+                return
+            try:
+                ops.broadcast_to_output(target.shape, shape_of(result), distinct=self.distinct)
+                return
+            except BroadcastError as exc:
+                failure = exc
+        self.emit("inplace-rank", node, target=node.target, tval=target, value=node.value, vval=value,
+                  stripped=stripped, failure=failure, result=result)
 
     def check_return(self, node: cst.Return, value: Value) -> None:
         if self.return_values is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..shapes import fmt_dim, fmt_shape
+from ..shapes.errors import BroadcastError
 from ..shapes import dim as D
 from ..values import Array, shape_of
 from . import reduction
@@ -57,6 +58,9 @@ def check_elementwise(event, ctx) -> None:
 
 
 def check_inplace(event, ctx) -> None:
+    if event.kind == "inplace-rank":
+        check_inplace_rank(event, ctx)
+        return
     d = event.data
     err = d["error"]
     if err is None or ctx.documentation_only([d["tval"], d["vval"]]):
@@ -78,6 +82,34 @@ def check_inplace(event, ctx) -> None:
     else:
         msg = f"{ctx.code(event.node)}: {t} {fmt_shape(tshape)} and {v} {fmt_shape(vshape)} cannot broadcast"
     ctx.report(INPLACE, event.node, msg, [ctx.describe(d["target"], d["tval"]), ctx.describe(d["value"], d["vval"], v)])
+
+
+def _failure_text(failure, ctx) -> str:
+    """What numpy refuses when B is evaluated without the leading axes."""
+    if isinstance(failure, BroadcastError):
+        return f"its result {fmt_shape(failure.shapes[-1])} cannot be stored"
+    d = failure.data
+    if failure.kind == "matmul":
+        err = d["error"]
+        inner = f" ({fmt_dim(err.left_dim)} != {fmt_dim(err.right_dim)})" if err.reason == "inner" else ""
+        return f"{ctx.code(failure.node)} is {fmt_shape(err.left)} @ {fmt_shape(err.right)}{inner}"
+    if failure.kind == "elementwise":
+        return f"{ctx.code(failure.node)} cannot broadcast " + " with ".join(fmt_shape(shape_of(v)) for _, v in d["operands"])
+    return f"{ctx.code(failure.node)} fails"
+
+
+def check_inplace_rank(event, ctx) -> None:
+    d = event.data
+    stripped = d["stripped"]
+    if ctx.documentation_only([d["tval"]] + [v for _, v in stripped]):
+        return
+    t, tshape = ctx.code(d["target"]), shape_of(d["tval"])
+    names = ", ".join(f"{ctx.code(n)} {fmt_shape(shape_of(v))}" for n, v in stripped)
+    msg = (f"{ctx.code(event.node)}: cannot work whatever leading axes {names} has: with none, "
+           f"{_failure_text(d['failure'], ctx)}; with any, the result has more than {len(tshape.dims)} axes and "
+           f"cannot be stored in {t} {fmt_shape(tshape)}")
+    notes = [ctx.describe(d["target"], d["tval"])] + [ctx.describe(n, v) for n, v in stripped]
+    ctx.report(INPLACE, event.node, msg, notes)
 
 
 ERROR = Rule(
@@ -148,7 +180,7 @@ INPLACE = Rule(
     name="inplace-broadcast",
     severity="error",
     summary="`A op= B` or `A[i] = B` whose result or value cannot be stored in `A` (or `A[i]`).",
-    events=("inplace", "setitem"),
+    events=("inplace", "setitem", "inplace-rank"),
     check=check_inplace,
     doc="""
     ## What it does
@@ -157,6 +189,13 @@ INPLACE = Rule(
     assignments into part of an array (`grad[:, -1] = g`, `out[i] = row`): the value must
     stretch to the shape of that part (numpy first drops the value's leading size-1 dims). A
     single element (`a[i, j] = v`) is not checked: an array of objects holds anything there.
+
+    `B` may mix in a value of unknown shape (`dZ = dA * act.grad(Z)`, with `act` not known, is
+    `(..., n, k)`: its leading axes are unknown). An in-place result cannot have more axes than
+    `A`, so where every step from `dZ` to `B` keeps the number of axes (arithmetic, `@`
+    between matrices, `.T`, a reduction with `keepdims=True`) and `dZ` already has as many
+    known axes as `A`, the update can only work if `dZ` has no leading axes; if it fails even
+    then, it is reported.
 
     ## Why is this bad?
     numpy raises `ValueError: non-broadcastable output operand with shape ... doesn't match the
