@@ -61,7 +61,7 @@ class CallsMixin:
         func = node.func
         receiver: Optional[Value] = None
         bound = False
-        if isinstance(func, cst.Attribute):
+        if type(func) is cst.Attribute:
             receiver = self.eval(func.value)
             callee, bound = self._member(receiver, func)
         else:
@@ -259,7 +259,7 @@ class CallsMixin:
         for kind, data in a.notes:
             self.emit(kind, node, operand=operands[0] if operands else node, **data)
         if isinstance(result, Array) and result.origin is None:
-            kind = "call" if isinstance(node, cst.Call) else "expr"
+            kind = "call" if type(node) is cst.Call else "expr"
             reduced = result.reduced
             if reduced is not None and reduced.node is None:
                 reduced = replace(reduced, node=node)

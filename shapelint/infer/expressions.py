@@ -18,23 +18,23 @@ from ..values import (
     is_arraylike, carried_reduction, join, shape_of,
 )
 
-ARITH = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
-         cst.BitAnd, cst.BitOr, cst.BitXor, cst.LeftShift, cst.RightShift)
+ARITH = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
+                   cst.BitAnd, cst.BitOr, cst.BitXor, cst.LeftShift, cst.RightShift})
 ANY_RANK = Shape((), "")  # an array whose rank and sizes are all unknown
-ELEMENTWISE_COMPARE = (cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual, cst.Equal,
-                       cst.NotEqual)
+ELEMENTWISE_COMPARE = frozenset({cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual,
+                                 cst.Equal, cst.NotEqual})
 
 
 def key_of(node: cst.BaseExpression) -> Optional[str]:
     """``w``, ``self.W``, ``params['W']``: the names values are stored under."""
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         base = key_of(node.value)
         return f"{base}.{node.attr.value}" if base else None
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+    if type(node) is cst.Subscript and len(node.slice) == 1:
         el = node.slice[0].slice
-        if isinstance(el, cst.Index) and isinstance(el.value, cst.SimpleString):
+        if type(el) is cst.Index and type(el.value) is cst.SimpleString:
             base = key_of(node.value)
             s = string_value(el.value)
             return f"{base}[{s!r}]" if base and s is not None else None
@@ -44,22 +44,22 @@ def key_of(node: cst.BaseExpression) -> Optional[str]:
 def int_arith(op: cst.BaseBinaryOp, a: Optional[Dim], b: Optional[Dim]) -> Value:
     if a is None or b is None:
         return Int(None)
-    if isinstance(op, cst.Add):
+    if type(op) is cst.Add:
         return Int(a + b)
-    if isinstance(op, cst.Subtract):
+    if type(op) is cst.Subtract:
         return Int(a - b)
-    if isinstance(op, cst.Multiply):
+    if type(op) is cst.Multiply:
         return Int(a * b)
-    if isinstance(op, cst.FloorDivide):
+    if type(op) is cst.FloorDivide:
         return Int(floordiv(a, b))
-    if isinstance(op, cst.Power) and b.value is not None and 0 <= b.value <= 4:
+    if type(op) is cst.Power and b.value is not None and 0 <= b.value <= 4:
         out = Dim.lit(1)
         for _ in range(b.value):
             out = out * a
         return Int(out)
-    if isinstance(op, cst.Divide):
+    if type(op) is cst.Divide:
         return Scalar()
-    if isinstance(op, cst.Modulo) and a.value is not None and b.value:
+    if type(op) is cst.Modulo and a.value is not None and b.value:
         return Int(Dim.lit(a.value % b.value))
     return Int(None)
 
@@ -88,8 +88,8 @@ class ExpressionsMixin:
         for child in iter_children(node):
             if isinstance(child, cst.BaseExpression):
                 self.eval(child)
-            elif isinstance(child, (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,
-                                    cst.StarredElement, cst.FormattedStringExpression)):
+            elif type(child) in (cst.Arg, cst.Element, cst.DictElement, cst.StarredDictElement,
+                                    cst.StarredElement, cst.FormattedStringExpression):
                 self.eval_children(child)
 
     # atoms ------------------------------------------------------------------
@@ -135,7 +135,7 @@ class ExpressionsMixin:
         starred = False
         for el in elements:
             v = self.eval(el.value)
-            if isinstance(el, cst.StarredElement):
+            if type(el) is cst.StarredElement:
                 starred = True
             items.append(v)
         return UNKNOWN if starred else Tup(tuple(items), is_list)
@@ -144,10 +144,10 @@ class ExpressionsMixin:
         entries = []
         nodes = []
         for el in node.elements:
-            if isinstance(el, cst.DictElement):
+            if type(el) is cst.DictElement:
                 v = self.eval(el.value)
                 self.eval(el.key)  # for what the key expression holds
-                key = string_value(el.key) if isinstance(el.key, cst.SimpleString) else None
+                key = string_value(el.key) if type(el.key) is cst.SimpleString else None
                 entries.append((key, v))
                 nodes.append(el.value)
             else:
@@ -218,7 +218,7 @@ class ExpressionsMixin:
         index_values = []
         for el in node.slice:
             s = el.slice
-            if isinstance(s, cst.Index):
+            if type(s) is cst.Index:
                 v = self.eval(s.value)
                 index_values.append(v)
                 if isinstance(v, Bool) or (isinstance(v, Array) and v.boolean):
@@ -252,9 +252,9 @@ class ExpressionsMixin:
                         unknown = True
                         bounds.append(None)
                 items.append(ops.Slice(*bounds, unknown=unknown))
-        if isinstance(base, DictLit) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+        if isinstance(base, DictLit) and len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index:
             k = node.slice[0].slice.value
-            if isinstance(k, cst.SimpleString):  # {"epsilon": 1e-5}["epsilon"]
+            if type(k) is cst.SimpleString:  # {"epsilon": 1e-5}["epsilon"]
                 found = [v for name, v in base.entries if name is not None and name == string_value(k)]
                 return found[-1] if found else UNKNOWN
             return UNKNOWN
@@ -285,9 +285,9 @@ class ExpressionsMixin:
     # operators ----------------------------------------------------------------
     def e_UnaryOperation(self, node: cst.UnaryOperation) -> Value:
         v = self.eval(node.expression)
-        if isinstance(node.operator, cst.Not):
+        if type(node.operator) is cst.Not:
             return UNKNOWN if isinstance(v, Array) else Scalar()
-        if isinstance(v, Int) and isinstance(node.operator, cst.Minus):
+        if isinstance(v, Int) and type(node.operator) is cst.Minus:
             return Int(None if v.dim is None else -v.dim)
         if isinstance(v, Array):
             return Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced)
@@ -297,9 +297,9 @@ class ExpressionsMixin:
         left = self.eval(node.left)
         right = self.eval(node.right)
         op = node.operator
-        if isinstance(op, cst.MatrixMultiply):
+        if type(op) is cst.MatrixMultiply:
             return self.matmul(node, node.left, node.right, left, right, "@", ops.matmul)
-        if not isinstance(op, ARITH):
+        if type(op) not in ARITH:
             return UNKNOWN
         if isinstance(left, Int) and isinstance(right, Int):
             return int_arith(op, left.dim, right.dim)
@@ -308,7 +308,7 @@ class ExpressionsMixin:
         if isinstance(left, Array) or isinstance(right, Array):
             if is_arraylike(left) and is_arraylike(right) or _meets_unknown(op, left, right):
                 out = self.elementwise(node, [(node.left, left), (node.right, right)], type(op).__name__)
-                if isinstance(op, (cst.BitAnd, cst.BitOr, cst.BitXor)) and isinstance(out, Array) and any(
+                if type(op) in (cst.BitAnd, cst.BitOr, cst.BitXor) and isinstance(out, Array) and any(
                         isinstance(v, Array) and v.boolean for v in (left, right)):
                     return Array(out.shape, out.origin, out.expanded, boolean=True)  # mask & mask
                 return out
@@ -317,7 +317,7 @@ class ExpressionsMixin:
     def e_Comparison(self, node: cst.Comparison) -> Value:
         left = self.eval(node.left)
         values = [self.eval(c.comparator) for c in node.comparisons]
-        if len(node.comparisons) != 1 or not isinstance(node.comparisons[0].operator, ELEMENTWISE_COMPARE):
+        if len(node.comparisons) != 1 or type(node.comparisons[0].operator) not in ELEMENTWISE_COMPARE:
             return UNKNOWN
         right = values[0]
         if (isinstance(left, Array) or isinstance(right, Array)) and is_arraylike(left) and is_arraylike(right):
@@ -383,7 +383,7 @@ class ExpressionsMixin:
 def _meets_unknown(op, left: Value, right: Value) -> bool:
     """An array with a known shape and, on the other side, a value of unknown kind: numpy
     broadcasts it as an array (``dLdy * act.grad(Z)``).  Not ``%``: ``fmt % x`` formats."""
-    if isinstance(op, cst.Modulo):
+    if type(op) is cst.Modulo:
         return False
     known, other = (left, right) if isinstance(left, Array) else (right, left)
     return isinstance(other, Unknown) and known.shape is not None and bool(known.shape.dims)
@@ -397,7 +397,7 @@ __all__ = ["ExpressionsMixin", "key_of", "SCALAR", "Shape"]
 def _is_property(node: cst.FunctionDef) -> bool:
     for dec in node.decorators:
         d = dec.decorator
-        name = d.attr.value if isinstance(d, cst.Attribute) else getattr(d, "value", None)
+        name = d.attr.value if type(d) is cst.Attribute else getattr(d, "value", None)
         if name in ("property", "cached_property"):
             return True
     return False

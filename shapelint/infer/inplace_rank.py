@@ -20,11 +20,11 @@ from ..values import Array
 from .expressions import key_of
 
 # operators whose result has the rank of the larger operand (numpy broadcasting)
-_ELEMENTWISE = (cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Power, cst.Modulo)
+_ELEMENTWISE = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Power, cst.Modulo})
 
 
 def _keeps_dims(call: cst.Call) -> bool:
-    return any(a.keyword is not None and a.keyword.value == "keepdims" and isinstance(a.value, cst.Name)
+    return any(a.keyword is not None and a.keyword.value == "keepdims" and type(a.value) is cst.Name
                and a.value.value == "True" for a in call.args)
 
 
@@ -37,8 +37,8 @@ def leaves(interp, node: cst.BaseExpression, rank: int) -> Optional[list]:
     if shape is not None and shape.batch is not None and key is not None and key in interp.env:
         return [node] if len(shape.dims) >= rank else None
     parts: list = []
-    if isinstance(node, cst.BinaryOperation):
-        if isinstance(node.operator, cst.MatrixMultiply):
+    if type(node) is cst.BinaryOperation:
+        if type(node.operator) is cst.MatrixMultiply:
             # matrix @ matrix keeps the larger rank; a 1-D operand would drop one
             out = []
             for side in (node.left, node.right):
@@ -51,14 +51,14 @@ def leaves(interp, node: cst.BaseExpression, rank: int) -> Optional[list]:
                     return []
                 out.extend(found)
             return out
-        if not isinstance(node.operator, _ELEMENTWISE):
+        if type(node.operator) not in _ELEMENTWISE:
             return []
         parts = [node.left, node.right]
-    elif isinstance(node, cst.UnaryOperation):
+    elif type(node) is cst.UnaryOperation:
         parts = [node.expression]
-    elif isinstance(node, cst.Attribute) and node.attr.value == "T":
+    elif type(node) is cst.Attribute and node.attr.value == "T":
         parts = [node.value]
-    elif (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+    elif (type(node) is cst.Call and type(node.func) is cst.Attribute
           and node.func.attr.value in REDUCTIONS and _keeps_dims(node)):
         parts = [node.func.value]
     out: list = []

@@ -215,8 +215,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for base in node.bases:
             self.eval(base.value)
         info = ClassInfo(node.name.value, node)
-        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else []:
-            if isinstance(stmt, cst.FunctionDef):
+        for stmt in node.body.body if type(node.body) is cst.IndentedBlock else []:
+            if type(stmt) is cst.FunctionDef:
                 info.methods[stmt.name.value] = function_info(stmt, info, self.trust_docstrings)
         self.defined.append(info)
         self.env[node.name.value] = ClassRef(info)
@@ -228,8 +228,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.env = {}
         self.outer = {}
         # class-level statements (constants, attributes) in a scope of their own
-        for stmt in info.node.body.body if isinstance(info.node.body, cst.IndentedBlock) else []:
-            if not isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
+        for stmt in info.node.body.body if type(info.node.body) is cst.IndentedBlock else []:
+            if not type(stmt) in (cst.FunctionDef, cst.ClassDef):
                 self.exec_stmt(stmt)
         info.body_env = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
         self.env = saved
@@ -344,9 +344,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         if p.kind in ("star", "starstar"):
             return UNKNOWN
         default = p.node.default
-        if isinstance(default, cst.Integer):
+        if type(default) is cst.Integer:
             return Int(Dim.sym(p.name, opaque=True))
-        if isinstance(default, cst.Float):
+        if type(default) is cst.Float:
             return Scalar()  # epsilon=1e-5
         return UNKNOWN
 

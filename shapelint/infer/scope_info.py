@@ -49,7 +49,7 @@ class FuncInfo:
             return False
         for dec in self.node.decorators:
             d = dec.decorator
-            if isinstance(d, cst.Name) and d.value == "staticmethod":
+            if type(d) is cst.Name and d.value == "staticmethod":
                 return False
         return True
 
@@ -58,8 +58,8 @@ class FuncInfo:
         """A call binds its arguments to these very parameters: no decorator may have changed
         the signature (a decorator we do not know could)."""
         for dec in self.node.decorators:
-            d = dec.decorator.func if isinstance(dec.decorator, cst.Call) else dec.decorator
-            name = d.attr.value if isinstance(d, cst.Attribute) else d.value if isinstance(d, cst.Name) else None
+            d = dec.decorator.func if type(dec.decorator) is cst.Call else dec.decorator
+            name = d.attr.value if type(d) is cst.Attribute else d.value if type(d) is cst.Name else None
             if name not in SIGNATURE_KEEPING:
                 return False
         return True
@@ -153,7 +153,7 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
             ann = p.annotation.annotation if p.annotation else None
             params.append(Param(p.name.value, read_annotation(ann), p, kind))
     for kind, p in (("star", ps.star_arg), ("starstar", ps.star_kwarg)):
-        if isinstance(p, cst.Param):
+        if type(p) is cst.Param:
             params.append(Param(p.name.value, Declared(), p, kind))
     ret = read_annotation(node.returns.annotation) if node.returns else Declared()
     info = FuncInfo(node.name.value, node, params, ret, cls)
@@ -171,7 +171,7 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
 def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
     """Shapes the docstring documents, for parameters and returns the annotations leave open."""
     body = info.node.body
-    first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
+    first = body.body[0] if type(body) is cst.IndentedBlock and body.body else None
     info.doc_node = first
     group = info.cls.name if info.cls is not None else info.name  # a class's methods share their names
     shapes = parse_docstring(doc, opaque=not trust, group=group)

@@ -68,14 +68,14 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     """``isinstance(x, list)`` (or ``(list, tuple)``), maybe under ``not``: (x, whether the
     test is true when x is a list)."""
     positive = True
-    while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+    while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
         test, positive = test.expression, not positive
-    if not (isinstance(test, cst.Call) and isinstance(test.func, cst.Name) and test.func.value == "isinstance"
-            and len(test.args) == 2 and isinstance(test.args[0].value, cst.Name)):
+    if not (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance"
+            and len(test.args) == 2 and type(test.args[0].value) is cst.Name):
         return None
     kinds = test.args[1].value
-    names = [e.value for e in kinds.elements] if isinstance(kinds, cst.Tuple) else [kinds]
-    if not names or not all(isinstance(n, cst.Name) and n.value in LIST_TYPES for n in names):
+    names = [e.value for e in kinds.elements] if type(kinds) is cst.Tuple else [kinds]
+    if not names or not all(type(n) is cst.Name and n.value in LIST_TYPES for n in names):
         return None
     return test.args[0].value.value, positive
 
@@ -92,7 +92,7 @@ class StatementsMixin:
         for line in getattr(stmt, "leading_lines", ()):
             if line.comment is not None and ".shape" in line.comment.value:
                 self.shape_of_comment(line.comment)
-        if isinstance(stmt, cst.SimpleStatementLine):
+        if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 if self.exec_small(small):
                     return True
@@ -108,7 +108,7 @@ class StatementsMixin:
         return self.raised() or leaves  # a loop's iterable, a with's context... that raised
 
     def exec_suite(self, suite) -> bool:
-        if isinstance(suite, cst.SimpleStatementSuite):
+        if type(suite) is cst.SimpleStatementSuite:
             for small in suite.body:
                 if self.exec_small(small):
                     return True
@@ -132,33 +132,33 @@ class StatementsMixin:
         return False
 
     def exec_small(self, small: cst.BaseSmallStatement) -> bool:
-        if isinstance(small, cst.Expr):
+        if type(small) is cst.Expr:
             self.eval(small.value)
-        elif isinstance(small, cst.Assign):
+        elif type(small) is cst.Assign:
             value = self.eval(small.value)
             if self.raised():
                 return True
             for t in small.targets:
                 self.bind(t.target, value, small.value, small)
-        elif isinstance(small, cst.AnnAssign):
+        elif type(small) is cst.AnnAssign:
             self.annotated_assign(small)
-        elif isinstance(small, cst.AugAssign):
+        elif type(small) is cst.AugAssign:
             self.aug_assign(small)
-        elif isinstance(small, cst.Return):
+        elif type(small) is cst.Return:
             value = self.eval(small.value) if small.value is not None else None
             if self.raised():
                 return True
             if value is not None:
                 self.check_return(small, value)
             return True
-        elif isinstance(small, cst.Raise):
+        elif type(small) is cst.Raise:
             if small.exc is not None:
                 self.eval(small.exc)
             self.raising = False
             return True
-        elif isinstance(small, (cst.Continue, cst.Break)):
+        elif type(small) in (cst.Continue, cst.Break):
             return True
-        elif isinstance(small, cst.Import):
+        elif type(small) is cst.Import:
             for alias in small.names:
                 full = _dotted(alias.name)
                 if alias.asname is not None:
@@ -166,12 +166,12 @@ class StatementsMixin:
                 else:
                     top = full.split(".")[0]
                     self.env[top] = Obj("qual:" + top)
-        elif isinstance(small, cst.ImportFrom):
+        elif type(small) is cst.ImportFrom:
             mod = self.absolute_module(small)
-            if mod is not None and isinstance(small.names, cst.ImportStar):
+            if mod is not None and type(small.names) is cst.ImportStar:
                 self.star_modules.append(mod)
-            if mod is None or isinstance(small.names, cst.ImportStar):
-                if not isinstance(small.names, cst.ImportStar):
+            if mod is None or type(small.names) is cst.ImportStar:
+                if not type(small.names) is cst.ImportStar:
                     for alias in small.names:
                         name = alias.asname.name.value if alias.asname else alias.name.value  # type: ignore
                         self.env[name] = UNKNOWN
@@ -180,12 +180,12 @@ class StatementsMixin:
                 name = _dotted(alias.name)
                 bound = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
                 self.env[bound] = Obj(f"qual:{mod}.{name}")
-        elif isinstance(small, cst.Del):
+        elif type(small) is cst.Del:
             for target in _assigned_targets(small):
                 key = key_of(target)
                 if key is not None:
                     self.env.pop(key, None)
-        elif isinstance(small, cst.Assert):
+        elif type(small) is cst.Assert:
             self.eval(small.test)
         return self.raised()
 
@@ -207,11 +207,11 @@ class StatementsMixin:
 
     # assignment -------------------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Value, value_node, stmt) -> None:
-        if isinstance(target, (cst.Tuple, cst.List)):
+        if type(target) in (cst.Tuple, cst.List):
             self.unpack(target, value, value_node, stmt)
             return
         key = key_of(target)
-        if isinstance(target, cst.Subscript):
+        if type(target) is cst.Subscript:
             item = self.eval(target)  # the base and the index too
             base = self.value_of(target.value)
             base_key = key_of(target.value)
@@ -224,10 +224,10 @@ class StatementsMixin:
             if key is None:
                 return
         if key is None:
-            if isinstance(target, cst.Attribute):
+            if type(target) is cst.Attribute:
                 self.eval(target.value)
             return
-        if isinstance(target, cst.Attribute) and target.attr.value in ("shape", "dtype"):
+        if type(target) is cst.Attribute and target.attr.value in ("shape", "dtype"):
             # x.shape = (-1, 2) reshapes x in place; x.dtype = 'f4' reinterprets its bytes, so
             # the last size changes with the item size
             base_key = key_of(target.value)
@@ -258,7 +258,7 @@ class StatementsMixin:
                 self.store(key + ELEMENT, acc)
         else:
             self.store(key, value)
-            source = key_of(value_node) if isinstance(value_node, (cst.Name, cst.Attribute)) else None
+            source = key_of(value_node) if type(value_node) in (cst.Name, cst.Attribute) else None
             if source is not None and source != key:
                 item = self.lookup(source + ELEMENT)
                 if item is not UNKNOWN:
@@ -289,13 +289,13 @@ class StatementsMixin:
 
     def unpack(self, target, value: Value, value_node, stmt) -> None:
         elements = list(target.elements)
-        if any(isinstance(e, cst.StarredElement) for e in elements):
+        if any(type(e) is cst.StarredElement for e in elements):
             for e in elements:
                 self.bind(e.value, UNKNOWN, None, stmt)
             return
         n = len(elements)
         # a, b = x, y: each target's own value node; a, b = f(): none (None)
-        nodes = [el.value for el in value_node.elements] if isinstance(value_node, (cst.Tuple, cst.List)) \
+        nodes = [el.value for el in value_node.elements] if type(value_node) in (cst.Tuple, cst.List) \
             and len(value_node.elements) == n else [None] * n
         if isinstance(value, (Int, Scalar)):
             self.raising = True  # TypeError: cannot unpack a number
@@ -308,7 +308,7 @@ class StatementsMixin:
             # n, d = X.shape with X unknown: X gets the shape (n, d), named after the targets
             dims = []
             for e in elements:
-                name = e.value.value if isinstance(e.value, cst.Name) else "_"
+                name = e.value.value if type(e.value) is cst.Name else "_"
                 dims.append(Dim.sym(name, opaque=True) if name != "_" else None)
             self.env[value.key] = Array(ops.Shape(tuple(dims)), Origin("unpack", value_node, value.key))
             for e, d in zip(elements, dims):
@@ -347,9 +347,9 @@ class StatementsMixin:
     def shape_comment(self, stmt, small, text: str) -> None:
         """``X = np.load(path)  # shape: (n, d)``: the comment declares the target's shape."""
         m = SHAPE_COMMENT.match(text)  # the comment may go on: "# shape: (n, d)  # noqa"
-        if m is None or not isinstance(small, (cst.Assign, cst.AnnAssign)):
+        if m is None or not type(small) in (cst.Assign, cst.AnnAssign):
             return
-        target = small.targets[0].target if isinstance(small, cst.Assign) else small.target
+        target = small.targets[0].target if type(small) is cst.Assign else small.target
         key = key_of(target)
         if key is None:
             return
@@ -407,7 +407,7 @@ class StatementsMixin:
         result: Value = UNKNOWN
         if isinstance(target, Int) and isinstance(value, Int) and bin_op is not None:
             result = int_arith(bin_op(), target.dim, value.dim)
-        elif isinstance(op, cst.MatrixMultiplyAssign):
+        elif type(op) is cst.MatrixMultiplyAssign:
             result = self.matmul(node, node.target, node.value, target, value, "@=", ops.matmul)
             if isinstance(target, Array) and isinstance(result, Array):
                 try:
@@ -477,9 +477,9 @@ class StatementsMixin:
         if truth is True:
             return self.exec_suite(node.body)  # the else branch cannot run
         if truth is False:
-            if isinstance(node.orelse, cst.If):
+            if type(node.orelse) is cst.If:
                 return self.s_If(node.orelse)
-            if isinstance(node.orelse, cst.Else):
+            if type(node.orelse) is cst.Else:
                 return self.exec_suite(node.orelse.body)
             return False
         before = self.env
@@ -490,9 +490,9 @@ class StatementsMixin:
         self.env = dict(before)
         self.narrow(node.test, False)
         t2 = False
-        if isinstance(node.orelse, cst.If):
+        if type(node.orelse) is cst.If:
             t2 = self.s_If(node.orelse)
-        elif isinstance(node.orelse, cst.Else):
+        elif type(node.orelse) is cst.Else:
             t2 = self.exec_suite(node.orelse.body)
         e2 = self.env
         if t1 and not t2:
@@ -521,15 +521,15 @@ class StatementsMixin:
 
     def static_truth(self, test) -> Optional[bool]:
         """A condition decided by literal ints (``len(s) > 1`` with s known, ``x.ndim == 2``)."""
-        if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             inner = self.static_truth(test.expression)
             return None if inner is None else not inner
-        if isinstance(test, cst.BooleanOperation):
+        if type(test) is cst.BooleanOperation:
             a, b = self.static_truth(test.left), self.static_truth(test.right)
-            if isinstance(test.operator, cst.And):
+            if type(test.operator) is cst.And:
                 return False if False in (a, b) else (True if a is True and b is True else None)
             return True if True in (a, b) else (False if a is False and b is False else None)
-        if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        if not type(test) is cst.Comparison or len(test.comparisons) != 1:
             return None
         comp = test.comparisons[0]
         left, right = self.value_of(test.left), self.value_of(comp.comparator)
@@ -561,7 +561,7 @@ class StatementsMixin:
         it = self.eval(node.iter)
         element = self.element_of(node.iter, it)
         call = node.iter
-        if isinstance(call, cst.Call) and isinstance(call.func, cst.Name) and call.func.value in ("zip", "enumerate") \
+        if type(call) is cst.Call and type(call.func) is cst.Name and call.func.value in ("zip", "enumerate") \
                 and self.lookup(call.func.value) == Obj("builtin:" + call.func.value) \
                 and all(a.keyword is None and not a.star for a in call.args):
             items = [self.element_of(a.value, self.value_of(a.value) or UNKNOWN) for a in call.args]
@@ -684,32 +684,32 @@ def names_passed_to_error_context(scope: cst.FunctionDef) -> set[str]:
     while stack:
         n = stack.pop()
         if _expects_error(n):
-            out.update(a.value.value for a in n.args if isinstance(a.value, cst.Name))
+            out.update(a.value.value for a in n.args if type(a.value) is cst.Name)
         stack.extend(iter_children(n))
     return out
 
 
 def _expects_error(node) -> bool:
-    if isinstance(node, cst.Call):
+    if type(node) is cst.Call:
         f = node.func
-        name = f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
+        name = f.attr.value if type(f) is cst.Attribute else getattr(f, "value", "")
         return name in ERROR_CONTEXTS
     return False
 
 
 def _dotted(node) -> str:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return _dotted(node.value) + "." + node.attr.value
     return ""
 
 
 def _unpack_targets(t, out: list) -> None:
-    if isinstance(t, (cst.Tuple, cst.List)):
+    if type(t) in (cst.Tuple, cst.List):
         for e in t.elements:
             _unpack_targets(e.value, out)
-    elif isinstance(t, cst.StarredElement):
+    elif type(t) is cst.StarredElement:
         _unpack_targets(t.value, out)
     else:
         out.append(t)
@@ -723,19 +723,19 @@ def _assigned_targets(node: cst.CSTNode) -> list:
     stack = [node]
     while stack:
         n = stack.pop()
-        if isinstance(n, cst.AssignTarget):
+        if type(n) is cst.AssignTarget:
             _unpack_targets(n.target, out)
-        elif isinstance(n, (cst.AugAssign, cst.AnnAssign, cst.NamedExpr)):
+        elif type(n) in (cst.AugAssign, cst.AnnAssign, cst.NamedExpr):
             out.append(n.target)
-        elif isinstance(n, (cst.For, cst.CompFor)):
+        elif type(n) in (cst.For, cst.CompFor):
             _unpack_targets(n.target, out)
-        elif isinstance(n, cst.AsName):
+        elif type(n) is cst.AsName:
             _unpack_targets(n.name, out)
-        elif isinstance(n, cst.MatchAs) and n.name is not None:
+        elif type(n) is cst.MatchAs and n.name is not None:
             out.append(n.name)
-        elif isinstance(n, cst.Del):
+        elif type(n) is cst.Del:
             _unpack_targets(n.target, out)
-        elif isinstance(n, (cst.FunctionDef, cst.ClassDef)) and n is not node:
+        elif type(n) in (cst.FunctionDef, cst.ClassDef) and n is not node:
             out.append(n.name)
             continue
         stack.extend(iter_children(n))

@@ -80,12 +80,12 @@ class _Scan(cst.CSTVisitor):
 
     @staticmethod
     def _operand(e) -> str:
-        if isinstance(e, cst.Attribute) and e.attr.value == "T":
+        if type(e) is cst.Attribute and e.attr.value == "T":
             e = e.value
         return key_of(e) or ""
 
     def visit_BinaryOperation(self, n: cst.BinaryOperation) -> None:
-        if isinstance(n.operator, cst.MatrixMultiply):
+        if type(n.operator) is cst.MatrixMultiply:
             self.products.append([self._operand(n.left), self._operand(n.right)])
 
     def visit_Name(self, n: cst.Name) -> None:
@@ -103,11 +103,11 @@ class _Scan(cst.CSTVisitor):
 
     def visit_Call(self, n: cst.Call) -> None:
         f = n.func
-        name = f.attr.value if isinstance(f, cst.Attribute) else getattr(f, "value", "")
+        name = f.attr.value if type(f) is cst.Attribute else getattr(f, "value", "")
         self.calls.add(name)
         if name in PRODUCTS:
             operands = [self._operand(a.value) for a in n.args]
-            if isinstance(f, cst.Attribute) and name == "dot":
+            if type(f) is cst.Attribute and name == "dot":
                 operands.append(self._operand(f.value))  # g.dot(x)
             self.products.append(operands)
 
@@ -195,7 +195,7 @@ def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, 
 
 def _subtracted(node) -> Optional[cst.BaseExpression]:
     """``P - lr * G`` -> ``lr * G``."""
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Subtract):
+    if type(node) is cst.BinaryOperation and type(node.operator) is cst.Subtract:
         return node.right
     return None
 
@@ -236,7 +236,7 @@ def check_rebind_update(event, ctx) -> None:
     """``P = P - lr * G``: the subtracted term must have P's shape."""
     d = event.data
     value_node = d["value"]
-    if not isinstance(value_node, cst.BinaryOperation) or key_of(value_node.left) != d["key"]:
+    if not type(value_node) is cst.BinaryOperation or key_of(value_node.left) != d["key"]:
         return
     term = _subtracted(value_node)
     pval = ctx.value_of(value_node.left)
@@ -252,7 +252,7 @@ def check_rebind_update(event, ctx) -> None:
 
 def _is_step(term, ctx) -> bool:
     """``lr * G`` (a step size times an array): an optimiser step, not ``X -= X.mean(0)``."""
-    if not (isinstance(term, cst.BinaryOperation) and isinstance(term.operator, (cst.Multiply, cst.Divide))):
+    if not (type(term) is cst.BinaryOperation and type(term.operator) in (cst.Multiply, cst.Divide)):
         return False
     sides = [ctx.value_of(term.left), ctx.value_of(term.right)]
     return any(isinstance(v, Array) for v in sides) and any(not isinstance(v, Array) for v in sides)
