@@ -289,6 +289,7 @@ class StatementsMixin:
 
     def unpack(self, target, value: Value, value_node, stmt) -> None:
         elements = list(target.elements)
+        self.check_shape_unpack(target, value, value_node, stmt)
         if any(type(e) is cst.StarredElement for e in elements):
             for e in elements:
                 self.bind(e.value, UNKNOWN, None, stmt)
@@ -322,6 +323,23 @@ class StatementsMixin:
                 return
         for e in elements:
             self.bind(e.value, UNKNOWN, None, stmt)
+
+    def check_shape_unpack(self, target, value: Value, value_node, stmt) -> None:
+        """``n, d = X.shape`` where X's rank is known and is not the number of names (at least
+        the names but the starred one, with a ``*rest``): numpy's shape is a plain tuple, so
+        Python raises ``ValueError: too many / not enough values to unpack``."""
+        if not (isinstance(value, Tup) and type(value_node) is cst.Attribute and value_node.attr.value == "shape"):
+            return
+        base = self.values.get(id(value_node.value))
+        if not isinstance(base, Array) or base.shape is None or not base.shape.fixed:
+            return
+        names = len(target.elements)
+        starred = any(type(e) is cst.StarredElement for e in target.elements)
+        rank = len(value.items)
+        if rank == names or (starred and rank >= names - 1):
+            return
+        self.emit("shape-unpack", stmt, target=target, operand=value_node.value, rank=rank, names=names,
+                  starred=starred)
 
     def annotated_assign(self, node: cst.AnnAssign) -> None:
         from ..sources.annotations import read_annotation

@@ -1,0 +1,64 @@
+"""SL014 shape-unpack."""
+
+from __future__ import annotations
+
+from .base import Rule
+
+
+def _count(k: int, word: str) -> str:
+    return f"{k} {word}" if k == 1 else f"{k} {word}s"
+
+
+def check(event, ctx) -> None:
+    d = event.data
+    operand = ctx.code(d["operand"])
+    rank, names, starred = d["rank"], d["names"], d["starred"]
+    needed = names - 1 if starred else names  # the names that each take one size
+    into = f"{_count(needed, 'name')} and a starred one" if starred else _count(needed, "name")
+    problem = "too many values" if rank > needed else "not enough values"
+    msg = (f"{ctx.code(d['target'])} = {operand}.shape: {operand} has {_count(rank, 'dimension')}, so its "
+           f"shape cannot be unpacked into {into} (ValueError: {problem} to unpack)")
+    if rank == 0:
+        help_ = f"{operand} is 0-d (a scalar): it has no sizes to unpack"
+    elif rank < needed:
+        help_ = (f"unpack {_count(rank, 'name')}, or find where {operand} lost "
+                 f"{'a dimension' if needed - rank == 1 else _count(needed - rank, 'dimension')}")
+    else:
+        targets = ", ".join(ctx.code(e.value) for e in d["target"].elements)
+        help_ = f"unpack {_count(rank, 'name')}, or collect the others in a starred name: {targets}, *rest = ..."
+    ctx.report(RULE, event.node, msg, [ctx.describe(d["operand"])], help_)
+
+
+RULE = Rule(
+    code="SL014",
+    name="shape-unpack",
+    severity="error",
+    summary="`n, d = X.shape` where X is known to have another number of dimensions.",
+    events=("shape-unpack",),
+    check=check,
+    doc="""
+    ## What it does
+    Reports unpacking an array's `.shape` into a number of names that differs from the
+    array's known number of dimensions (with a starred name, `n, *rest = X.shape`: fewer
+    dimensions than the other names).
+
+    ## Why is this bad?
+    `X.shape` is a plain tuple: `n, d = np.zeros(5).shape` raises `ValueError: not enough
+    values to unpack (expected 2, got 1)`. It usually means the array is not what the code
+    thinks it is: a vector where a matrix was meant, or a batch axis that was added or dropped
+    on the way.
+
+    ## Example
+    ```python
+    y = np.zeros(n_samples)
+    n, k = y.shape
+    ```
+
+    ## Use instead
+    ```python
+    (n,) = y.shape          # or: n = y.shape[0]
+    Y = y.reshape(-1, 1)    # if a column was meant: (n_samples, 1)
+    n, k = Y.shape
+    ```
+    """,
+)
