@@ -111,8 +111,15 @@ def test_shape_basics():
     (ns, n, None), (ns, a, None), (ns, L(5), None), (ns + 1, ns, False),
     (n + d, d, False), (n * 2 + d, n, False),  # sizes are at least 1: a sum of them is never 0
     (ns + nf, nf, False),                       # documented sizes too
-    (n + d, m, None),                           # n + d against another size: could be equal
-    (n - d, L(0), None), (n + a, n, None),      # mixed signs, or an opaque placeholder (may be 0)
+    (n + d, m, False), (n - d, m, False),       # sizes named apart are unrelated: a sum of two is not a third,
+    (ns + nf, Dim.documented("n_outputs", "fit"), False),  # in one docstring too
+    (ns + nf, ns2, None),                       # but not across docstrings,
+    (ns + nf, Dim.documented("n_feature", "fit"), None),  # nor against a name that looks alike,
+    (n + d, L(5), None), (n + d, m + 1, None),  # nor against an int (n is unknown against 5),
+    (n * d, m, None), (n * d, n * m, None),     # nor a product (n_params is often n_samples*n_components)
+    (n + d, a, None),                           # and an opaque size may be anything
+    (n - d, L(0), False),                       # n - d is 0 only if n is d
+    (n + a, n, None), (n - a, L(0), None),      # an opaque placeholder may be 0, or anything
 ])
 def test_equal(x, y, expected):
     assert equal(x, y) is expected
@@ -126,6 +133,7 @@ def test_documented_symbols_print_as_written():
 
 def test_equal_without_distinct_symbols():
     assert equal(n, m, distinct_symbols=False) is None
+    assert equal(n + d, m, distinct_symbols=False) is None
     assert equal(ns, nf, distinct_symbols=False) is None
     assert equal(n, n + 1, distinct_symbols=False) is False
 

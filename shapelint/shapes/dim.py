@@ -3,9 +3,11 @@
 A dim is a polynomial with integer coefficients over symbol names; a literal is
 the constant polynomial.  ``None`` stands for an unknown dim everywhere.
 
-Symbols come in two kinds.  *Declared* symbols (``n`` in an annotation, an
+Symbols come in three kinds.  *Declared* symbols (``n`` in an annotation, an
 ``int`` parameter) are assumed to be distinct sizes from every other declared
-symbol, as jaxtyping assumes.  *Opaque* symbols (``n, d = X.shape`` of an
+symbol, as jaxtyping assumes, and unrelated to them (``n_ex`` is not ``n_in + n_out``).
+*Documented* symbols (a docstring's ``n_samples``) are the same, but only against the
+other names of their docstring.  *Opaque* symbols (``n, d = X.shape`` of an
 unknown ``X``) are equal to themselves and unknown against anything else: the
 code never said they differ, so no finding may rest on them.
 """
@@ -134,8 +136,11 @@ def display_name(name: str) -> str:
 
 def _documented(d: Dim) -> Optional[tuple[str, str]]:
     """(name, group) of a dim that is exactly one documented symbol."""
-    name = d.symbol
-    if name is None or not name.startswith(OPAQUE) or GROUP not in name:
+    return None if d.symbol is None else _documented_name(d.symbol)
+
+
+def _documented_name(name: str) -> Optional[tuple[str, str]]:
+    if not name.startswith(OPAQUE) or GROUP not in name:
         return None
     base, group = name[1:].split(GROUP, 1)
     return base, group
@@ -185,10 +190,10 @@ def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[b
 
     Equal polynomials are equal; polynomials that differ by a non-zero constant
     differ (n + 1 != n); two different literal ints differ; with
-    ``distinct_symbols``, two different declared symbols differ, and so do
-    polynomials whose difference is a sum of same-signed terms over declared or
-    documented sizes (n_in + n_out != n_out, since a size is at least 1).  Everything else
-    (n against 5, n*d against m) is unknown.
+    ``distinct_symbols``, polynomials whose difference is a sum of same-signed terms over
+    declared or documented sizes differ (n_in + n_out != n_out, since a size is at least 1),
+    and so do two different unrelated sizes (see ``_unrelated``: n != d, n_ex != n_in + n_out).
+    Everything else (n against 5, n*d against m) is unknown.
     """
     if a is None or b is None:
         return None
@@ -199,18 +204,34 @@ def equal(a: MaybeDim, b: MaybeDim, distinct_symbols: bool = True) -> Optional[b
         return False
     if distinct_symbols and _nonzero(diff):
         return False  # 2*n != n, n_in + n_out != n_out: sizes are positive
-    if (
-        distinct_symbols
-        and a.symbol is not None
-        and b.symbol is not None
-        and not a.is_opaque
-        and not b.is_opaque
-    ):
-        return False
-    da, db = _documented(a), _documented(b)
-    if distinct_symbols and da and db and da[1] == db[1] and not _look_alike(da[0], db[0]):
+    if distinct_symbols and _unrelated(diff):
         return False
     return None
+
+
+def _unrelated(diff: Dim) -> bool:
+    """Is ``diff`` a difference of sizes the code names apart, taken to be non-zero?
+
+    Differently named sizes are different sizes (n != d), and more generally unrelated:
+    a sum of them is none of them (n_ex != n_in + n_out), as code that works only when
+    n_ex happens to be n_in + n_out is wrong for every other size.  "Named apart" means
+    every symbol is declared, or every one is documented in the same docstring under
+    names that do not look alike (n_feature, n_features).  Only linear differences with
+    no constant term qualify: a documented n_params is often n_samples*n_components,
+    and n against 5 (or n + m against 5) is unknown, as a declared size may be any int.
+    """
+    if any(len(mono) != 1 for mono, _ in diff.terms):
+        return False  # a product, or a constant term
+    names = diff.symbols()
+    if len(names) < 2:
+        return False
+    if not any(name.startswith(OPAQUE) for name in names):
+        return True
+    documented = [_documented_name(name) for name in names]
+    if any(doc is None for doc in documented) or len({group for _, group in documented}) != 1:
+        return False
+    bases = [base for base, _ in documented]
+    return not any(_look_alike(x, y) for i, x in enumerate(bases) for y in bases[i + 1:])
 
 
 def is_one(d: MaybeDim) -> Optional[bool]:
