@@ -17,6 +17,7 @@ class Origin:
     kind: str  # "param", "annotation", "return", "call", "expr", "unpack", "docstring", "constant"
     node: Any = None  # a libcst node, for the line
     name: str = ""
+    base: Optional["Origin"] = None  # "no-leading-axes": where the shape with them came from
 
 
 class Value:

@@ -298,6 +298,11 @@ class CallsMixin:
         return UNKNOWN
 
     # functions of this file ------------------------------------------------------
+    def add_call_site(self, site_key: int, info: FuncInfo, site) -> None:
+        self.call_sites.setdefault(site_key, (info, []))[1].append(site)
+        if self.site_log is not None:
+            self.site_log.append(site_key)
+
     def call_function(self, info: FuncInfo, node, args, kwargs, star, arg_nodes, bound: bool) -> Value:
         params = [p for p in info.params if p.kind in ("pos", "kwonly")]
         if info.is_method and bound and params:
@@ -305,7 +310,7 @@ class CallsMixin:
         site_key = id(info)
         if star:
             if not self.summarising:
-                self.call_sites.setdefault(site_key, (info, []))[1].append(None)  # arguments unknown
+                self.add_call_site(site_key, info, None)  # arguments unknown
             return self._declared_return(info, None, node)
         if info.plain_signature and info.binding_fails(len(args), kwargs.keys(), bound):
             return NEVER  # TypeError: the arguments do not bind
@@ -334,7 +339,7 @@ class CallsMixin:
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
         given = {p.name: v for p, v, _ in pairs}
         if not self.summarising:  # a call inside a return inference has placeholder shapes
-            self.call_sites.setdefault(site_key, (info, []))[1].append((given, node))
+            self.add_call_site(site_key, info, (given, node))
         result = self._declared_return(info, b, node)
         if result is UNKNOWN and not info.ret.is_int:
             owner = info.owner if info.owner is not None else self

@@ -6,6 +6,13 @@ operand up to B keeps or raises the rank (arithmetic, ``@`` between matrices, ``
 reduction with ``keepdims=True``) and the operand's known axes already number A's rank, any
 leading axis would make B too big for A.  So the code can only work with no leading axes:
 evaluate B again with them gone, and if that fails too, it fails either way.
+
+If it works without them, the update says something about the rest of the function: when the
+operand's value was assigned in the same statement list before the update, with nothing between
+that can leave the list (return, raise, break, continue, yield), every run of the assignment
+reaches the update, which fails with any leading axis.  So the function is analysed once more
+with the value bound without them (``reached_after``; ``Interpreter.analyse_function``): a line
+that fails then fails whatever the leading axes are, either there or at the update.
 """
 
 from __future__ import annotations
@@ -18,7 +25,11 @@ from ..numpy_api import REDUCTIONS
 from ..shapes import Shape
 from ..values import Array
 from .expressions import key_of
+from .walk import iter_children
 
+_LEAVING = frozenset({cst.Return, cst.Raise, cst.Break, cst.Continue, cst.Yield})
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+_NESTING = (cst.BaseCompoundStatement, cst.BaseSuite, cst.Else, cst.ExceptHandler, cst.Finally)
 # operators whose result has the rank of the larger operand (numpy broadcasting)
 _ELEMENTWISE = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Power, cst.Modulo})
 
@@ -99,3 +110,47 @@ def retry_without_leading_axes(interp, value_node: cst.BaseExpression, target: S
         interp.values, interp.raising = saved_values, saved_raising
         interp.env.update(saved_env)
     return stripped, (failures[0] if failures else None), result
+
+
+def _statement_lists(body: cst.BaseSuite):
+    """The statement lists of a function body: its own, and those of the if/for/while/try/with
+    statements in it (not those of nested functions and classes, which run on their own)."""
+    todo: list = [body]
+    while todo:
+        node = todo.pop()
+        if type(node) is cst.IndentedBlock:
+            yield node.body
+        for child in iter_children(node):
+            if isinstance(child, _NESTING) and type(child) not in _SCOPES:
+                todo.append(child)
+
+
+def _may_leave(stmt: cst.CSTNode) -> bool:
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        kind = type(node)
+        if kind in _LEAVING:
+            return True
+        if kind not in _SCOPES:
+            todo.extend(iter_children(node))
+    return False
+
+
+def reached_after(body: cst.BaseSuite, value_node: cst.BaseExpression, update: cst.AugAssign) -> bool:
+    """Does every run of the assignment of ``value_node`` go on to the in-place ``update``: both
+    in one statement list, the assignment on an earlier line, and nothing from one to the other
+    that can leave the list?"""
+    for stmts in _statement_lists(body):
+        assigned = updated = None
+        for i, stmt in enumerate(stmts):
+            if type(stmt) is cst.SimpleStatementLine:
+                for small in stmt.body:
+                    if small is update:
+                        updated = i
+                    elif type(small) is cst.Assign and small.value is value_node:
+                        assigned = i
+        if updated is not None:
+            return (assigned is not None and assigned < updated
+                    and not any(_may_leave(stmt) for stmt in stmts[assigned:updated + 1]))
+    return False

@@ -13,6 +13,7 @@ from ..shapes import Dim
 from ..values import UNKNOWN, Array, ArrayOrList, Int, NoneVal, Obj, Origin, Scalar, Value, join
 from .calls import BUILTINS, CallsMixin
 from .events import Event
+from . import inplace_rank
 from .expressions import ExpressionsMixin
 from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
 from .statements import StatementsMixin, names_passed_to_error_context
@@ -59,6 +60,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.star_modules: list[str] = []  # ``from mod import *``, in order
         self.is_package = False  # an __init__.py: relative imports start from its own package
         self._raising: dict[int, set[str]] = {}  # function node -> names it hands to assert_raises
+        # see inplace_rank: (value node, update) pairs found in a function's first analysis; the
+        # value nodes (by id) whose assignment binds them without leading axes in the second
+        self.found_no_leading: Optional[list] = None
+        self.no_leading: dict[int, cst.AugAssign] = {}
+        self.site_log: Optional[list] = None  # call sites added by the first analysis
+        self.second_run = False  # findings at a node and rule the first run reported are not repeated
 
     # plumbing --------------------------------------------------------------------
     def emit(self, kind: str, node, **data) -> None:
@@ -292,7 +299,35 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
                          given: Optional[dict] = None, returns: Optional[list] = None) -> Optional[bool]:
         """Run one function body: parameters from ``given`` (a call's arguments) or declarations.
-        True when every path leaves it (returns or raises); None when its analysis failed."""
+        True when every path leaves it (returns or raises); None when its analysis failed.
+
+        A body whose in-place updates show that some values cannot have leading axes (see
+        ``inplace_rank``) runs a second time, binding those values without them; its findings
+        add to the first run's, where that one had none of the same rule at the same node."""
+        if self.silent or returns is not None or self.found_no_leading is not None:
+            return self._analyse_function(info, closure, outer, given, returns)
+        deferred = len(self.deferred)
+        self.found_no_leading, self.site_log = [], []
+        try:
+            leaves = self._analyse_function(info, closure, outer, given, returns)
+            found, added = self.found_no_leading, self.site_log
+        finally:
+            self.found_no_leading, self.site_log = None, None
+        facts = {id(value): update for value, update in found
+                 if inplace_rank.reached_after(info.node.body, value, update)}
+        if not facts:
+            return leaves
+        del self.deferred[deferred:]  # nested definitions: queued again by the second run
+        for key in reversed(added):
+            self.call_sites[key][1].pop()  # and the calls it makes, with the values it binds
+        self.no_leading, self.second_run = facts, True
+        try:
+            return self._analyse_function(info, closure, outer, given, returns)
+        finally:
+            self.no_leading, self.second_run = {}, False
+
+    def _analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
+                          given: Optional[dict] = None, returns: Optional[list] = None) -> Optional[bool]:
         saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
                  self.return_values, self.raising)
         self.return_values = returns

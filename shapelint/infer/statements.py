@@ -138,6 +138,8 @@ class StatementsMixin:
             value = self.eval(small.value)
             if self.raised():
                 return True
+            if self.no_leading:
+                value = self.without_leading_axes(small.value, value)
             for t in small.targets:
                 self.bind(t.target, value, small.value, small)
         elif type(small) is cst.AnnAssign:
@@ -467,11 +469,24 @@ class StatementsMixin:
                 return
             try:
                 ops.broadcast_to_output(target.shape, shape_of(result), distinct=self.distinct)
-                return
             except BroadcastError as exc:
                 failure = exc
+            else:
+                # it works only without them: worth a second analysis of the function
+                if self.found_no_leading is not None:
+                    self.found_no_leading.extend((v.origin.node, node) for _, v in stripped
+                                                 if v.origin is not None and v.origin.node is not None)
+                return
         self.emit("inplace-rank", node, target=node.target, tval=target, value=node.value, vval=value,
                   stripped=stripped, failure=failure, result=result)
+
+    def without_leading_axes(self, value_node: cst.BaseExpression, value: Value) -> Value:
+        """The value an assignment binds in the second analysis of ``inplace_rank``."""
+        update = self.no_leading.get(id(value_node))
+        if update is None or not isinstance(value, Array) or value.shape is None or value.shape.batch is None:
+            return value
+        return Array(Shape(value.shape.dims), Origin("no-leading-axes", update, base=value.origin), value.expanded,
+                     value.boolean)
 
     def check_return(self, node: cst.Return, value: Value) -> None:
         if self.return_values is not None:

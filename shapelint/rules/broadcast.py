@@ -195,7 +195,11 @@ INPLACE = Rule(
     `A`, so where every step from `dZ` to `B` keeps the number of axes (arithmetic, `@`
     between matrices, `.T`, a reduction with `keepdims=True`) and `dZ` already has as many
     known axes as `A`, the update can only work if `dZ` has no leading axes; if it fails even
-    then, it is reported.
+    then, it is reported. If it works then, and every run of `dZ`'s assignment reaches the
+    update (the same block, nothing between them that returns, raises, breaks or continues),
+    the function is checked once more with `dZ` bound without leading axes: a line that fails
+    then (`dZ.T @ W`, `b += dZ.sum(axis=0).T`) is reported by its own rule, since it fails
+    whatever `dZ` is, either there or at the update. The notes say so.
 
     ## Why is this bad?
     numpy raises `ValueError: non-broadcastable output operand with shape ... doesn't match the

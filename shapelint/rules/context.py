@@ -31,6 +31,9 @@ ORIGINS = {
 }
 
 
+_VARIABLE = (cst.Name, cst.Attribute, cst.Subscript)  # X.T, self.W.T, params["W"].T: say where X came from
+
+
 class Context:
     def __init__(self, module: cst.Module, path: str, settings: Settings):
         self.module = module
@@ -40,6 +43,7 @@ class Context:
         self.findings: list[tuple[Rule, object, str, tuple, Optional[str], str]] = []
         self._positions = None
         self._seen: set = set()
+        self._placed: set = set()  # (code, node) of every finding
         self.reported_keys: set[str] = set()  # gradients already reported (no echo at the update)
         self.blamed: set[int] = set()  # reductions SL013 reported (one finding per reduction)
 
@@ -89,6 +93,10 @@ class Context:
             return ""
         line = self.line(origin.node)
         at = f", line {line}" if line else ""
+        if origin.kind == "no-leading-axes":
+            where = f" on line {line}" if line else ""
+            return (f"{self.origin_text(origin.base, node)}, with no leading axes (with any, the in-place "
+                    f"update{where} fails)")
         template = ORIGINS.get(origin.kind)
         if template is not None:
             return template.format(name=origin.name, at=at)
@@ -103,7 +111,13 @@ class Context:
         """``w1: (4, 5) from the annotation of parameter w1, line 7``."""
         value = value if value is not None else self.value_of(node)
         origin = value.origin if isinstance(value, Array) else None
-        return f"{label or self.code(node)}: {fmt_shape(shape_of(value))}{self.origin_text(origin, node)}"
+        text = self.origin_text(origin, node)
+        if not text and type(node) is cst.Attribute and node.attr.value == "T" and type(node.value) in _VARIABLE:
+            base = self.value_of(node.value)  # X.T: where X's shape came from
+            base_text = self.origin_text(base.origin, node.value) if isinstance(base, Array) else ""
+            if base_text:
+                text = f", the transpose of {self.code(node.value)} {fmt_shape(shape_of(base))}{base_text}"
+        return f"{label or self.code(node)}: {fmt_shape(shape_of(value))}{text}"
 
     # findings ----------------------------------------------------------------------------
     def report(self, rule: Rule, node, message: str, notes=(), suggestion: Optional[str] = None,
@@ -112,7 +126,11 @@ class Context:
         key = (rule.code, id(node), message)
         if key in self._seen or not self.settings.enabled(rule.code):
             return
+        placed = (rule.code, id(node))
+        if placed in self._placed and self.interp is not None and self.interp.second_run:
+            return  # the second analysis of a function (inplace_rank) says it again, more precisely
         self._seen.add(key)
+        self._placed.add(placed)
         self.findings.append((rule, node, message, tuple(notes), suggestion, severity or rule.severity, fix))
 
     def diagnostics(self) -> list[Diagnostic]:
