@@ -15,7 +15,8 @@ What it does (the README's "Speed" section quotes its output):
    files; shapelint cold on all cores against ``mypy --no-incremental --follow-imports=skip
    --ignore-missing-imports`` over the same files; all cores against one process; a warm cache
    against a cold one; one small file (what pre-commit pays) against ``python -c "import
-   libcst"``; peak memory (the largest process, and all of shapelint's processes together,
+   libcst"``; for reference, the parse alone in one process against the same in N processes
+   (each a share of the files: what N cores can give at all); peak memory (the largest process, and all of shapelint's processes together,
    sampled from /proc on Linux: their resident sizes added up, which counts the pages that
    forked workers share with the main process once per process, and their proportional set
    sizes added up, which splits each shared page between its sharers: the memory the run
@@ -70,6 +71,21 @@ for path in sys.argv[1:]:
         libcst.parse_module(data)
     except Exception:
         pass
+"""
+
+# the parse alone in N processes, each a share of the files of about equal size: how much faster
+# than one process this machine can be at all (the ceiling for shapelint's -j N)
+PARSE_SPLIT = """
+import os, subprocess, sys
+jobs, files = int(sys.argv[1]), sys.argv[3:]
+shares = [[] for _ in range(jobs)]
+sizes = [0] * jobs
+for path in sorted(files, key=lambda p: -os.path.getsize(p)):
+    i = sizes.index(min(sizes))
+    shares[i].append(path)
+    sizes[i] += os.path.getsize(path)
+procs = [subprocess.Popen([sys.executable, "-c", sys.argv[2], *share]) for share in shares if share]
+sys.exit(max(p.wait() for p in procs))
 """
 
 
@@ -330,6 +346,8 @@ def run(args, work: Path, corpus: Path, tools: Path) -> int:
                 corpus, dict(base_env, PYTHONPATH=str(tools)))
 
     parse_all = repeat(n, "libcst parse, all files", [py, "-c", PARSE_ONLY, *files], corpus)
+    parse_split = repeat(n, f"libcst parse, all files, {jobs} processes",
+                         [py, "-c", PARSE_SPLIT, jobs, PARSE_ONLY, *files], corpus)
     cold1_all = repeat(n, "shapelint -j 1, all files", [*shapelint, "-j", "1", "--no-cache", *files], corpus)
     parse_np = repeat(n, "libcst parse, numpy files", [py, "-c", PARSE_ONLY, *numpy_files], corpus)
     cold1_np = repeat(n, "shapelint -j 1, numpy files", [*shapelint, "-j", "1", "--no-cache", *numpy_files], corpus)
@@ -387,6 +405,9 @@ def run(args, work: Path, corpus: Path, tools: Path) -> int:
     rows += [
         (f"cold: 1 process / all cores (-j {jobs})", f"{fmt_s(cold1_all)} / {fmt_s(coldn)}",
          f"{speedup:.2f}x faster", ">= 1.7x on 2 cores", verdict(speedup, 1.7, at_most=False)),
+        (f"for reference, the ceiling: libcst.parse_module alone, 1 process / {jobs} processes (each "
+         f"a share of the files)", f"{fmt_s(parse_all)} / {fmt_s(parse_split)}",
+         f"{parse_all.wall / parse_split.wall:.2f}x faster", "-", ""),
         (f"same, in CPU time: 1 process / critical path of -j {jobs} (main process + busiest of "
          f"{len(worker_cpu)} workers: {', '.join(f'{c:.1f}' for c in worker_cpu)} s)",
          f"{cold1_all.cpu:.2f} s / {critical:.2f} s", f"{cold1_all.cpu / critical:.2f}x faster",
