@@ -235,6 +235,8 @@ class Mutant:
     harnesses: list = field(default_factory=list)
     verdict: str = ""  # not-run | same | breaks | other-error | timeout
     evidence: str = ""
+    raised: bool = False  # broke shapes by raising (not by giving another shape)
+    raised_at: int | None = None  # the line of the mutated file the error came through last
     detected: bool = False  # a new finding on a mutated line (the measure)
     findings: list = field(default_factory=list)
 
@@ -740,6 +742,7 @@ def judge(mutant: Mutant, original: dict, result: dict) -> None:
             if set(err.get("mro", [kind])) & shape_kinds and not VALUE_ERROR_RE.search(msg):
                 mutant.verdict = "breaks"
                 mutant.evidence = f"{name}: {kind}: {short(msg, 110)}"
+                mutant.raised, mutant.raised_at = True, err.get("line")
                 return
             other = other or f"{name}: {kind}: {short(msg, 110)}"
             continue
@@ -904,6 +907,14 @@ def unknown(note: str) -> bool:
 
 def fully_known(note: str) -> bool:
     return not unknown(note) and "?" not in revealed_shape(note)
+
+
+def raised_where(m: Mutant) -> str:
+    if not m.raised:
+        return ""
+    if m.raised_at is None:
+        return " (raised outside the mutated file)"
+    return " (raised on the mutated line)" if m.lines[0] <= m.raised_at <= m.lines[1] else f" (raised on line {m.raised_at})"
 
 
 def count_lines(site: Path, files: list[str]) -> int:
@@ -1079,7 +1090,7 @@ def measure(args, work: Path, started: float) -> int:
     for m in detected:
         f = m.findings[0]
         print(f"  #{m.id} {m.path}:{m.line} {m.function}: {m.operator}: {m.description}")
-        print(f"      run: {m.evidence}")
+        print(f"      run: {m.evidence}{raised_where(m)}")
         print(f"      shapelint: {f.code} {short(f.message, 110)}")
     print(f"\n== Missed on the mutated line, but a new finding elsewhere: where the broken shape is used "
           f"(the mutation is the only change to the file) ({len(traced)})")
@@ -1087,13 +1098,13 @@ def measure(args, work: Path, started: float) -> int:
         f = m.elsewhere[0]
         cites = f.cited_lines() & set(m.mutated_lines)
         print(f"  #{m.id} {m.path}:{m.line} {m.function}: {m.operator}: {m.description}")
-        print(f"      run: {m.evidence}")
+        print(f"      run: {m.evidence}{raised_where(m)}")
         print(f"      shapelint, line {f.line}: {f.code} {short(f.message, 100)}"
               + (" (a note names the mutated line)" if cites else ""))
     print(f"\n== Missed shape-breaking mutants ({len(missed)})")
     for m in missed:
         print(f"  #{m.id} {m.path}:{m.line} {m.function}: {m.operator}: {m.description}")
-        print(f"      run: {m.evidence}")
+        print(f"      run: {m.evidence}{raised_where(m)}")
         if m.revealed:
             print(f"      shapelint knew: {'; '.join(short(n, 100) for n in m.revealed)}")
         for f in m.elsewhere[:2]:
@@ -1114,6 +1125,11 @@ def measure(args, work: Path, started: float) -> int:
             print(f"  #{m.id} {m.path}:{m.line} {m.operator}: {m.description}")
             print(f"      {m.verdict}: {m.evidence}")
 
+    # where the shape error surfaced: a line-level finding can only be a proof for the first kind
+    here = [m for m in breaking if raised_where(m) == " (raised on the mutated line)"]
+    there = [m for m in breaking if m.raised and m not in here]
+    quiet = [m for m in breaking if not m.raised]
+    here_found = sum(m.detected for m in here)
     share = f"{100 * len(detected) / len(breaking):.1f}%" if breaking else "n/a"
     either = f"{100 * (len(detected) + len(traced)) / len(breaking):.1f}%" if breaking else "n/a"
     print("\n== Summary")
@@ -1137,6 +1153,10 @@ def measure(args, work: Path, started: float) -> int:
         ("detection share", share),
         ("  + a new finding on another line", str(len(traced))),
         ("detection share counting those", either),
+        ("shape-breaking, raising on the mutated line", str(len(here))),
+        ("  of those detected", f"{here_found} ({100 * here_found / len(here):.1f}%)" if here else "0"),
+        ("shape-breaking, raising on a later line or elsewhere", str(len(there))),
+        ("shape-breaking, no error but another shape", str(len(quiet))),
         ("missed, no operand shape known", str(len(knew_none))),
         ("missed, some operand shapes known", str(len(knew_some))),
         ("missed, every operand shape known", str(len(knew_all))),

@@ -31,6 +31,7 @@ import sys
 import warnings
 
 HARNESSES: dict = {}
+TARGET: list = [None]  # the path of the mutated file, in a child of serve
 
 
 def harness(name):
@@ -129,11 +130,17 @@ def run_harness(name):
                 result = HARNESSES[name]()
         return {"signature": signature(result)}
     except Exception as e:  # noqa: BLE001 - recorded, judged by real_code.py
+        import traceback
+
+        # the line of the mutated file the error came through last: the mutated line itself, or
+        # one that uses what it made
+        lines = [f.lineno for f in traceback.extract_tb(e.__traceback__) if f.filename == TARGET[0]]
         return {
             "error": {
                 "type": type(e).__name__,
                 "mro": [c.__name__ for c in type(e).__mro__],
                 "message": str(e)[:500],
+                "line": lines[-1] if lines else None,
             }
         }
 
@@ -1080,6 +1087,7 @@ def serve(site, corpus):
                     source = fh.read()
                 path = os.path.join(site, *req["target"].split("/"))
                 sys.meta_path.insert(0, _MutantFinder(module_name(req["target"]), path, source))
+                TARGET[0] = path
                 result = {name: run_harness(name) for name in req["harnesses"]}
                 data = json.dumps(result).encode()
             except BaseException as e:  # noqa: BLE001
