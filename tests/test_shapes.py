@@ -117,6 +117,7 @@ def test_shape_basics():
     (ns + nf, Dim.documented("n_feature", "fit"), None),  # nor against a name that looks alike,
     (n + d, L(5), None), (n + d, m + 1, None),  # nor against an int (n is unknown against 5),
     (n * d, m, None), (n * d, n * m, None),     # nor a product (n_params is often n_samples*n_components)
+    (n * 4, m, None), (n * 2 + d, m, None),     # nor a multiple (four_h is often 4*h)
     (n + d, a, None),                           # and an opaque size may be anything
     (n - d, L(0), False),                       # n - d is 0 only if n is d
     (n + a, n, None), (n - a, L(0), None),      # an opaque placeholder may be 0, or anything

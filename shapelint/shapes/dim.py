@@ -216,12 +216,12 @@ def _unrelated(diff: Dim) -> bool:
     a sum of them is none of them (n_ex != n_in + n_out), as code that works only when
     n_ex happens to be n_in + n_out is wrong for every other size.  "Named apart" means
     every symbol is declared, or every one is documented in the same docstring under
-    names that do not look alike (n_feature, n_features).  Only linear differences with
-    no constant term qualify: a documented n_params is often n_samples*n_components,
+    names that do not look alike (n_feature, n_features).  Only sums and differences
+    qualify: a documented n_params is often n_samples*n_components and a four_h 4*h,
     and n against 5 (or n + m against 5) is unknown, as a declared size may be any int.
     """
-    if any(len(mono) != 1 for mono, _ in diff.terms):
-        return False  # a product, or a constant term
+    if any(len(mono) != 1 or abs(coeff) != 1 for mono, coeff in diff.terms):
+        return False  # a product, a multiple, or a constant term
     names = diff.symbols()
     if len(names) < 2:
         return False
