@@ -165,7 +165,11 @@ def test_matmul_symbolic():
     assert ops.matmul(Shape.of(n, 5), Shape.of(d, 3)) == Shape.of(n, 3)  # 5 vs d: unknown
     assert ops.matmul(Shape.of(n, d), Shape.of(n, d), distinct=False) == Shape.of(n, d)
     assert ops.matmul(Shape((n, d), "b"), Shape.of(d, m)) == Shape((n, m), "b")
-    assert ops.matmul(Shape((d,), "b"), Shape.of(d, m)) is None  # maybe 1-D, maybe not
+    # maybe 1-D, maybe not: either way the product ends with the matrix's last axis
+    assert ops.matmul(Shape((d,), "b"), Shape.of(d, m)) == Shape((m,), "")
+    assert ops.matmul(Shape((), ""), Shape.of(d, m)) == Shape((m,), "")
+    assert ops.matmul(Shape((), ""), Shape((d, m), "b")) == Shape((m,), "")
+    assert ops.matmul(Shape.of(n, d), Shape((), "")) is None  # (n,) or (..., n, ?)
     with pytest.raises(MatmulError):  # contracted either way
         ops.matmul(Shape((n,), "b"), Shape.of(d, m))
     with pytest.raises(MatmulError) as info:

@@ -221,6 +221,28 @@ def test_writes_into_an_array_match_numpy(op, write, check, pair):
         assert not refused(ours), f"a{out} {op} {value}: ops refuses ({ours[1]!r}), numpy accepts"
 
 
+@SETTINGS
+@given(pair=shape_groups(2), known=st.integers(0, 3))
+def test_inplace_of_a_value_seen_by_its_last_axes(pair, known):
+    """``a += v`` with only v's last ``known`` axes known (``(..., n)``): a refusal must hold
+    whatever v's other axes are, so numpy must refuse v itself."""
+    out, value = pair
+    if len(value) < known:
+        return
+    partial = Shape(S(value).dims[len(value) - known:], batch="v")
+
+    def numpy_write():
+        a = arr(out)
+        a += arr(value)
+        return a
+
+    theirs = run_numpy(numpy_write)
+    ours = run_ops(lambda: ops.broadcast_to_output(S(out), partial), expect_none=True)
+    if refused(ours):
+        event("ops refuses")
+        assert refused(theirs), f"a{out} += (..{value[len(value) - known:]}): ops refuses, numpy gives {theirs}"
+
+
 # --- products -----------------------------------------------------------------
 
 @MANY
@@ -578,6 +600,29 @@ def _safe_sparse_dot(a: np.ndarray, b: np.ndarray):
 def test_matmul_then_dot(pair):
     a, b = pair
     check(lambda: ops.matmul_then_dot(S(a), S(b)), lambda: _safe_sparse_dot(arr(a), arr(b)), f"safe_sparse_dot{pair}")
+
+
+@SETTINGS
+@given(pair=product_pairs, known=st.integers(0, 1))
+def test_matmul_of_unknown_rank(pair, known):
+    """``a`` seen by at most its last axis: a refusal must be numpy's, and a product that numpy
+    computes must end as the answer does (for b of 2 or more axes: with b's last)."""
+    a, b = pair
+    if len(a) < known:
+        return
+    partial = Shape(S(a).dims[len(a) - known:], batch="a")
+    theirs = run_numpy(lambda: arr(a) @ arr(b))
+    try:
+        ours = ops.matmul(partial, S(b))
+    except ShapeError:
+        assert refused(theirs), f"..{a[len(a) - known:]} @ {b} refused, numpy gives {theirs}"
+        return
+    if ours is None or refused(theirs):
+        return  # the answer is what the product is if it works; a's unknown axes may not fit
+    event("answered")
+    tail = concrete(Shape(ours.dims))
+    assert ours.batch is not None and theirs[len(theirs) - len(tail):] == tail, \
+        f"..{a[len(a) - known:]} @ {b}: {ours} vs numpy {theirs}"
 
 
 @SETTINGS

@@ -332,10 +332,13 @@ class ExpressionsMixin:
 
     # shared with calls ------------------------------------------------------------
     def matmul(self, node, lnode, rnode, left: Value, right: Value, opname: str, fn) -> Value:
-        if not (is_arraylike(left) and is_arraylike(right)):
+        lshape, rshape = shape_of(left), shape_of(right)
+        if isinstance(left, Unknown) and isinstance(right, Array) and rshape is not None and fn is ops.matmul:
+            lshape = ANY_RANK  # an array of unknown shape, as in arithmetic (x * f(x))
+        elif not (is_arraylike(left) and is_arraylike(right)):
             return UNKNOWN
         try:
-            shape = fn(shape_of(left), shape_of(right), distinct=self.distinct)
+            shape = fn(lshape, rshape, distinct=self.distinct)
         except MatmulError as exc:
             self.emit("matmul", node, left=lnode, right=rnode, lval=left, rval=right, error=exc, op=opname)
             return Array(None)

@@ -80,13 +80,14 @@ def broadcast(*shapes: MaybeShape, distinct: bool = True) -> MaybeShape:
 
 
 def broadcast_to_output(out: MaybeShape, value: MaybeShape, distinct: bool = True) -> None:
-    """``out op= value``: the broadcast result must have ``out``'s shape."""
-    if out is None or value is None or out.batch is not None or value.batch is not None:
+    """``out op= value``: the broadcast result must have ``out``'s shape.  A value with unknown
+    leading dims (``(..., n)``) is checked on the dims it has: they fail whatever comes before."""
+    if out is None or value is None or out.batch is not None:
         return
     result = broadcast(out, value, distinct=distinct)  # may raise
     if result is None:
         return
-    if len(result.dims) > len(out.dims):
+    if value.batch is None and len(result.dims) > len(out.dims):
         raise BroadcastError((out, value), -len(result.dims), (), output=out)
     for k, (o, r) in enumerate(zip(reversed(out.dims), reversed(result.dims)), start=1):
         if D.equal(o, r, distinct) is False or (D.is_one(o) is True and D.is_one(r) is False):
@@ -127,6 +128,10 @@ def matmul(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> MaybeShape:
         # rank of the operand unknown: it may or may not be 1-D
         if len(a.dims) >= 1 and len(b.dims) >= 2:
             _check_inner(a, b, -1, -2, distinct)
+        if not a.fixed and len(b.dims) >= 2:
+            # a 1-D a gives b's stacks then b's last axis, a stack of matrices its rows then b's
+            # last axis: either way the product ends with b's last axis
+            return Shape(b.dims[-1:], "")
         return None
     if len(a.dims) == 1 and len(b.dims) == 1:
         _check_inner(a, b, -1, -1, distinct)
