@@ -14,7 +14,7 @@ from typing import Callable, Optional
 from .shapes import Dim, MaybeShape, Shape, ops
 from .shapes.dim import ONE
 from .shapes.errors import AxisError
-from .shapes.shape import SCALAR
+from .shapes.shape import ANY_RANK, SCALAR
 from .values import (
     NEVER, NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
     join, shape_of,
@@ -270,13 +270,18 @@ def expand_dims(a: Args) -> Value:
 PLAIN_KWARGS = {"out", "dtype", "casting", "order", "subok"}  # keywords that leave shapes as they are
 
 
-def product(op, keywords: frozenset = frozenset(PLAIN_KWARGS)) -> Handler:
+def product(op, keywords: frozenset = frozenset(PLAIN_KWARGS), unknown_left: bool = False) -> Handler:
     """``op(a, b)``; another keyword than ``keywords`` (matmul's ``axes``...) makes another
-    contraction, of unknown shape."""
+    contraction, of unknown shape.  ``unknown_left``: a first operand of unknown shape is an
+    array of any rank (as ``x @ W`` takes it), whose product with a known matrix ends with
+    the matrix's last axis."""
     def h(a: Args) -> Value:
         if a.star or a.kwargs.keys() - keywords - {"a", "b"}:
             return _arr(None)  # matmul(..., axes=...) and friends: another contraction
-        return _arr(op(a.shape(0, "a"), a.shape(1, "b"), distinct=a.distinct))
+        left, right = a.shape(0, "a"), a.shape(1, "b")
+        if left is None and right is not None and unknown_left:
+            left = ANY_RANK
+        return _arr(op(left, right, distinct=a.distinct))
     return h
 
 
@@ -775,7 +780,8 @@ FUNCTIONS: dict[str, Handler] = {
     "random.default_rng": default_rng, "random.permutation": lambda a: _arr(
         Shape((a.get(0, "x").dim,)) if isinstance(a.get(0, "x"), Int) else shape_of(a.get(0, "x"))),
     # products
-    "matmul": product(ops.matmul), "dot": product(ops.dot), "inner": product(ops.inner),
+    "matmul": product(ops.matmul, unknown_left=True), "dot": product(ops.dot, unknown_left=True),
+    "inner": product(ops.inner),
     "outer": outer, "vdot": vdot,
     # axes and layout
     "transpose": np_transpose, "swapaxes": swapaxes(False), "moveaxis": moveaxis,
@@ -850,7 +856,8 @@ NUMPY_MODULES = ("numpy", "jax.numpy")
 # other libraries' helpers that are numpy products under another name, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
-    "sklearn.utils.extmath.safe_sparse_dot": product(ops.matmul_then_dot, frozenset({"dense_output"})),
+    "sklearn.utils.extmath.safe_sparse_dot": product(ops.matmul_then_dot, frozenset({"dense_output"}),
+                                                     unknown_left=True),
 }
 
 

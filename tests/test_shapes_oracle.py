@@ -602,27 +602,36 @@ def test_matmul_then_dot(pair):
     check(lambda: ops.matmul_then_dot(S(a), S(b)), lambda: _safe_sparse_dot(arr(a), arr(b)), f"safe_sparse_dot{pair}")
 
 
+def _safe_sparse_dot_of(x, y):
+    return _safe_sparse_dot(x, y)
+
+
+UNKNOWN_LEFT = [("matmul", ops.matmul, np.matmul), ("dot", ops.dot, np.dot),
+                ("safe_sparse_dot", ops.matmul_then_dot, _safe_sparse_dot_of)]
+
+
+@pytest.mark.parametrize("name, op, theirs_op", UNKNOWN_LEFT, ids=[u[0] for u in UNKNOWN_LEFT])
 @SETTINGS
 @given(pair=product_pairs, known=st.integers(0, 1))
-def test_matmul_of_unknown_rank(pair, known):
+def test_products_of_unknown_rank(name, op, theirs_op, pair, known):
     """``a`` seen by at most its last axis: a refusal must be numpy's, and a product that numpy
     computes must end as the answer does (for b of 2 or more axes: with b's last)."""
     a, b = pair
     if len(a) < known:
         return
     partial = Shape(S(a).dims[len(a) - known:], batch="a")
-    theirs = run_numpy(lambda: arr(a) @ arr(b))
+    theirs = run_numpy(lambda: theirs_op(arr(a), arr(b)))
     try:
-        ours = ops.matmul(partial, S(b))
+        ours = op(partial, S(b))
     except ShapeError:
-        assert refused(theirs), f"..{a[len(a) - known:]} @ {b} refused, numpy gives {theirs}"
+        assert refused(theirs), f"{name}(..{a[len(a) - known:]}, {b}) refused, numpy gives {theirs}"
         return
     if ours is None or refused(theirs):
         return  # the answer is what the product is if it works; a's unknown axes may not fit
     event("answered")
     tail = concrete(Shape(ours.dims))
     assert ours.batch is not None and theirs[len(theirs) - len(tail):] == tail, \
-        f"..{a[len(a) - known:]} @ {b}: {ours} vs numpy {theirs}"
+        f"{name}(..{a[len(a) - known:]}, {b}): {ours} vs numpy {theirs}"
 
 
 @SETTINGS

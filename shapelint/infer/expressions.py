@@ -12,7 +12,7 @@ from .walk import iter_children
 from ..shapes import Dim, ops
 from ..shapes.dim import floordiv
 from ..shapes.errors import BroadcastError, IndexError_, MatmulError
-from ..shapes.shape import SCALAR, Shape
+from ..shapes.shape import ANY_RANK, SCALAR, Shape
 from ..values import (
     NONE, UNKNOWN, Args, Array, Bool, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value,
     is_arraylike, carried_reduction, join, shape_of,
@@ -20,7 +20,6 @@ from ..values import (
 
 ARITH = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
                    cst.BitAnd, cst.BitOr, cst.BitXor, cst.LeftShift, cst.RightShift})
-ANY_RANK = Shape((), "")  # an array whose rank and sizes are all unknown
 ELEMENTWISE_COMPARE = frozenset({cst.LessThan, cst.GreaterThan, cst.LessThanEqual, cst.GreaterThanEqual,
                                  cst.Equal, cst.NotEqual})
 

@@ -155,6 +155,11 @@ def dot(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> MaybeShape:
     """np.dot: not matmul for N-D (it pairs every stack of a with every stack of b)."""
     if a is None or b is None:
         return None
+    if not a.fixed and b.fixed and len(b.dims) >= 2:
+        # whatever a's rank, np.dot gives a's leading axes, b's stacks, then b's last axis
+        if a.dims:
+            _check_inner(a, b, -1, -2, distinct)
+        return Shape(b.dims[-1:], "")
     if not a.fixed or not b.fixed:
         return None
     if not a.dims:
@@ -188,6 +193,8 @@ def matmul_then_dot(a: MaybeShape, b: MaybeShape, distinct: bool = True) -> Mayb
             _check_inner(a, b, -1, -1, distinct)
             return Shape(a.dims[:-1], a.batch)
         return Shape(a.dims[:-1] + b.dims[-1:], a.batch)
+    if not a.fixed and not a.dims and b.fixed and len(b.dims) >= 2:
+        return Shape(b.dims[-1:], "")  # a of any rank: either form ends with b's last axis
     return None
 
 

@@ -55,6 +55,7 @@ class Shape:
 
 MaybeShape = Optional[Shape]
 SCALAR = Shape(())
+ANY_RANK = Shape((), "")  # an array whose rank and sizes are all unknown
 
 
 def fmt_shape(shape: MaybeShape) -> str:
