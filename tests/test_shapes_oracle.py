@@ -606,6 +606,29 @@ def _safe_sparse_dot_of(x, y):
     return _safe_sparse_dot(x, y)
 
 
+def _partial_product(name, op, theirs_op, a, b, known):
+    """``a`` seen only by its last ``known`` axes: None, or (ops' answer, numpy's) when ops
+    answers; a refusal by ops must be numpy's."""
+    if len(a) < known:
+        return None
+    partial = Shape(S(a).dims[len(a) - known:], batch="a")
+    theirs = run_numpy(lambda: theirs_op(arr(a), arr(b)))
+    try:
+        ours = op(partial, S(b))
+    except ShapeError:
+        assert refused(theirs), f"{name}(..{a[len(a) - known:]}, {b}) refused, numpy gives {theirs}"
+        return None
+    if ours is None:
+        return None
+    event("answered")
+    return ours, theirs
+
+
+def _ends_as(ours, theirs) -> bool:
+    tail = concrete(Shape(ours.dims))
+    return len(theirs) >= len(tail) and theirs[len(theirs) - len(tail):] == tail
+
+
 UNKNOWN_LEFT = [("matmul", ops.matmul, np.matmul), ("dot", ops.dot, np.dot),
                 ("safe_sparse_dot", ops.matmul_then_dot, _safe_sparse_dot_of)]
 
@@ -614,24 +637,13 @@ UNKNOWN_LEFT = [("matmul", ops.matmul, np.matmul), ("dot", ops.dot, np.dot),
 @SETTINGS
 @given(pair=product_pairs, known=st.integers(0, 1))
 def test_products_of_unknown_rank(name, op, theirs_op, pair, known):
-    """``a`` seen by at most its last axis: a refusal must be numpy's, and a product that numpy
-    computes must end as the answer does (for b of 2 or more axes: with b's last)."""
-    a, b = pair
-    if len(a) < known:
-        return
-    partial = Shape(S(a).dims[len(a) - known:], batch="a")
-    theirs = run_numpy(lambda: theirs_op(arr(a), arr(b)))
-    try:
-        ours = op(partial, S(b))
-    except ShapeError:
-        assert refused(theirs), f"{name}(..{a[len(a) - known:]}, {b}) refused, numpy gives {theirs}"
-        return
-    if ours is None or refused(theirs):
-        return  # the answer is what the product is if it works; a's unknown axes may not fit
-    event("answered")
-    tail = concrete(Shape(ours.dims))
-    assert ours.batch is not None and theirs[len(theirs) - len(tail):] == tail, \
-        f"{name}(..{a[len(a) - known:]}, {b}): {ours} vs numpy {theirs}"
+    """``a`` seen by at most its last axis: a product that numpy computes must end as the answer
+    does (for b of 2 or more axes: with b's last); a's unknown axes may not fit, so numpy may
+    refuse what ops answers."""
+    found = _partial_product(name, op, theirs_op, *pair, known)
+    if found is not None and not refused(found[1]):
+        ours, theirs = found
+        assert ours.batch is not None and _ends_as(ours, theirs), f"{name}{pair}: {ours} vs numpy {theirs}"
 
 
 @SETTINGS
@@ -639,20 +651,8 @@ def test_products_of_unknown_rank(name, op, theirs_op, pair, known):
 def test_matmul_then_dot_of_unknown_rank(pair, known):
     """``a`` seen only by its last ``known`` axes: a refusal must be numpy's, and a shape must
     end as numpy's does (the axes before those are not known)."""
-    a, b = pair
-    if len(a) < known:
-        return
-    partial = Shape(S(a).dims[len(a) - known:], batch="a")
-    theirs = run_numpy(lambda: _safe_sparse_dot(arr(a), arr(b)))
-    try:
-        ours = ops.matmul_then_dot(partial, S(b))
-    except ShapeError:
-        assert refused(theirs), f"safe_sparse_dot(..{a[len(a) - known:]}, {b}) refused, numpy gives {theirs}"
-        return
-    if ours is None:
-        return
-    event("answered")
-    assert not refused(theirs), f"safe_sparse_dot(..{a[len(a) - known:]}, {b}): ops -> {ours}, numpy refuses"
-    tail = concrete(Shape(ours.dims))
-    assert ours.batch == "a" and len(theirs) >= len(tail) and theirs[len(theirs) - len(tail):] == tail, \
-        f"safe_sparse_dot(..{a[len(a) - known:]}, {b}): {ours} vs numpy {theirs}"
+    found = _partial_product("safe_sparse_dot", ops.matmul_then_dot, _safe_sparse_dot, *pair, known)
+    if found is not None:
+        ours, theirs = found
+        assert not refused(theirs), f"safe_sparse_dot{pair} (last {known} of a known): ops -> {ours}, numpy refuses"
+        assert ours.batch == "a" and _ends_as(ours, theirs), f"safe_sparse_dot{pair}: {ours} vs numpy {theirs}"
