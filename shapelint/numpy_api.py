@@ -842,7 +842,8 @@ METHODS.update({
     "trace": diagonal_like(ops.trace, True),
 })
 
-ATTRIBUTES: dict[str, Handler] = {"T": attr_T, "real": same_as(None, "self"), "imag": same_as(None, "self")}
+ATTRIBUTES: dict[str, Handler] = {"T": attr_T, "mT": lambda a: _arr(ops.matrix_transpose(shape_of(a.get(None, "self")))),
+                                  "real": same_as(None, "self"), "imag": same_as(None, "self")}
 
 # names that resolve to a value rather than a call
 CONSTANTS: dict[str, Value] = {

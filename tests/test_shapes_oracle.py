@@ -449,6 +449,74 @@ def test_index(shape, items):
           lambda: arr(shape)[np_items], f"{shape}[{np_items}]")
 
 
+# --- shapes with unknown leading axes --------------------------------------------
+#
+# (..., n, d): only the last ``known`` axes of a concrete shape are given.  An answer must be
+# numpy's result's last axes, behind unknown leading ones; a refusal must be numpy's.
+
+def _seen_by_its_last(shape: tuple[int, ...], known: int) -> Shape:
+    return Shape(S(shape).dims[len(shape) - known:], batch="x")
+
+
+def _check_trailing(ours_fn, theirs_fn, what: str) -> None:
+    theirs = run_numpy(theirs_fn)
+    try:
+        ours = ours_fn()
+    except ShapeError:
+        assert refused(theirs), f"{what}: ops refuses, numpy gives {theirs}"
+        return
+    if ours is None:
+        return
+    event("answered")
+    assert not refused(theirs), f"{what}: ops -> {ours}, numpy refuses"
+    tail = concrete(Shape(ours.dims))
+    assert ours.batch == "x" and len(theirs) >= len(tail) and theirs[len(theirs) - len(tail):] == tail, \
+        f"{what}: ops -> {ours}, numpy {theirs}"
+
+
+@SETTINGS
+@given(shape=shapes, known=st.integers(0, 4), a=st.integers(-5, 1), b=st.integers(-5, 1))
+def test_swapaxes_of_trailing_axes(shape, known, a, b):
+    if known <= len(shape):
+        _check_trailing(lambda: ops.swapaxes(_seen_by_its_last(shape, known), a, b),
+                        lambda: np.swapaxes(arr(shape), a, b), f"swapaxes(..{shape[len(shape) - known:]}, {a}, {b})")
+
+
+@SETTINGS
+@given(shape=shapes, known=st.integers(0, 4), a=st.integers(-5, 1), b=st.integers(-5, 1))
+def test_moveaxis_of_trailing_axes(shape, known, a, b):
+    if known <= len(shape):
+        _check_trailing(lambda: ops.moveaxis(_seen_by_its_last(shape, known), a, b),
+                        lambda: np.moveaxis(arr(shape), a, b), f"moveaxis(..{shape[len(shape) - known:]}, {a}, {b})")
+
+
+@SETTINGS
+@given(shape=shapes, known=st.integers(0, 4))
+def test_matrix_transpose_of_trailing_axes(shape, known):
+    if known <= len(shape):
+        _check_trailing(lambda: ops.matrix_transpose(_seen_by_its_last(shape, known)),
+                        lambda: np.swapaxes(arr(shape), -1, -2), f"(..{shape[len(shape) - known:]}).mT")
+
+
+@MANY
+@given(shape=shapes, known=st.integers(0, 4), items=st.lists(index_item(), max_size=4))
+def test_index_after_an_ellipsis(shape, known, items):
+    if known > len(shape):
+        return
+    items = [(ops.ELLIPSIS, Ellipsis)] + items
+    ours_items = [o for o, _ in items]
+    np_items = tuple(t for _, t in items)
+    _check_trailing(lambda: ops.index(_seen_by_its_last(shape, known), ours_items),
+                    lambda: arr(shape)[np_items], f"(..{shape[len(shape) - known:]})[{np_items}]")
+
+
+@SETTINGS
+@given(shape=shapes)
+def test_matrix_transpose(shape):
+    if len(shape) >= 2:
+        check(lambda: ops.matrix_transpose(S(shape)), lambda: np.swapaxes(arr(shape), -1, -2), f"{shape}.mT")
+
+
 # --- symbolic instances -------------------------------------------------------
 #
 # Soundness of the symbolic rules, with numpy still the oracle: take a concrete

@@ -282,8 +282,22 @@ def transpose(shape: MaybeShape, axes: Optional[Sequence[int]] = None) -> MaybeS
     return Shape(tuple(shape.dims[k] for k in norm))
 
 
+def _trailing(shape: Shape, *axes: int) -> Optional[list[int]]:
+    """Axes counted from the end that fall on the known trailing dims of a shape with unknown
+    leading ones ((..., n, d): -1 and -2), as positions in those dims; else None."""
+    known = len(shape.dims)
+    return [known + a for a in axes] if all(-known <= a < 0 for a in axes) else None
+
+
 def swapaxes(shape: MaybeShape, a: int, b: int) -> MaybeShape:
-    if shape is None or not shape.fixed:
+    if shape is not None and not shape.fixed:
+        at = _trailing(shape, a, b)
+        if at is None:
+            return None
+        dims = list(shape.dims)
+        dims[at[0]], dims[at[1]] = dims[at[1]], dims[at[0]]
+        return Shape(tuple(dims), shape.batch)
+    if shape is None:
         return None
     n = len(shape.dims)
     i, j = normalize_axis(a, n, shape), normalize_axis(b, n, shape)
@@ -292,8 +306,22 @@ def swapaxes(shape: MaybeShape, a: int, b: int) -> MaybeShape:
     return Shape(tuple(dims))
 
 
+def matrix_transpose(shape: MaybeShape) -> MaybeShape:
+    """``x.mT`` (numpy 2): the last two axes swapped; unknown for fewer than two known axes."""
+    if shape is None or len(shape.dims) < 2:
+        return None
+    return swapaxes(shape, -2, -1)
+
+
 def moveaxis(shape: MaybeShape, source: int, dest: int) -> MaybeShape:
-    if shape is None or not shape.fixed:
+    if shape is not None and not shape.fixed:
+        at = _trailing(shape, source, dest)
+        if at is None:
+            return None
+        dims = list(shape.dims)
+        dims.insert(at[1], dims.pop(at[0]))
+        return Shape(tuple(dims), shape.batch)
+    if shape is None:
         return None
     n = len(shape.dims)
     i, j = normalize_axis(source, n, shape), normalize_axis(dest, n, shape)
@@ -446,7 +474,12 @@ def index(shape: MaybeShape, items: Sequence[object]) -> MaybeShape:
         raise IndexError_(shape, "an index can only have a single ellipsis")
     consuming = [it for it in items if it is not NEWAXIS and it is not ELLIPSIS]
     if not shape.fixed:
-        return None
+        # x[..., i] of (..., n, d): what follows the ellipsis indexes the known trailing dims
+        if not items or items[0] is not ELLIPSIS or n_ell != 1 or len(consuming) > len(shape.dims):
+            return None
+        cut = len(shape.dims) - len(consuming)
+        tail = index(Shape(shape.dims[cut:]), items[1:])
+        return None if tail is None else Shape(shape.dims[:cut] + tail.dims, shape.batch)
     ndim = len(shape.dims)
     if len(consuming) > ndim:
         raise IndexError_(shape, "too many indices")
