@@ -474,20 +474,16 @@ def _check_trailing(ours_fn, theirs_fn, what: str) -> None:
         f"{what}: ops -> {ours}, numpy {theirs}"
 
 
-@SETTINGS
-@given(shape=shapes, known=st.integers(0, 4), a=st.integers(-5, 1), b=st.integers(-5, 1))
-def test_swapaxes_of_trailing_axes(shape, known, a, b):
-    if known <= len(shape):
-        _check_trailing(lambda: ops.swapaxes(_seen_by_its_last(shape, known), a, b),
-                        lambda: np.swapaxes(arr(shape), a, b), f"swapaxes(..{shape[len(shape) - known:]}, {a}, {b})")
+AXIS_PAIRS = [("swapaxes", ops.swapaxes, np.swapaxes), ("moveaxis", ops.moveaxis, np.moveaxis)]
 
 
+@pytest.mark.parametrize("name, op, theirs_op", AXIS_PAIRS, ids=[p[0] for p in AXIS_PAIRS])
 @SETTINGS
 @given(shape=shapes, known=st.integers(0, 4), a=st.integers(-5, 1), b=st.integers(-5, 1))
-def test_moveaxis_of_trailing_axes(shape, known, a, b):
+def test_axis_pairs_of_trailing_axes(name, op, theirs_op, shape, known, a, b):
     if known <= len(shape):
-        _check_trailing(lambda: ops.moveaxis(_seen_by_its_last(shape, known), a, b),
-                        lambda: np.moveaxis(arr(shape), a, b), f"moveaxis(..{shape[len(shape) - known:]}, {a}, {b})")
+        _check_trailing(lambda: op(_seen_by_its_last(shape, known), a, b),
+                        lambda: theirs_op(arr(shape), a, b), f"{name}(..{shape[len(shape) - known:]}, {a}, {b})")
 
 
 @SETTINGS
