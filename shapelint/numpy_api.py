@@ -191,6 +191,10 @@ def attr_T(a: Args) -> Value:
     return _transpose(shape_of(a.get(None, "self")), None, a)
 
 
+def attr_mT(a: Args) -> Value:
+    return _arr(ops.matrix_transpose(shape_of(a.get(None, "self"))))
+
+
 def _two_ints(a: Args, p1: int, n1: str, p2: int, n2: str):
     i, j = int_of(a.get(p1, n1)), int_of(a.get(p2, n2))
     return (i, j) if i is not None and j is not None else None
@@ -842,8 +846,8 @@ METHODS.update({
     "trace": diagonal_like(ops.trace, True),
 })
 
-ATTRIBUTES: dict[str, Handler] = {"T": attr_T, "mT": lambda a: _arr(ops.matrix_transpose(shape_of(a.get(None, "self")))),
-                                  "real": same_as(None, "self"), "imag": same_as(None, "self")}
+ATTRIBUTES: dict[str, Handler] = {"T": attr_T, "mT": attr_mT, "real": same_as(None, "self"),
+                                  "imag": same_as(None, "self")}
 
 # names that resolve to a value rather than a call
 CONSTANTS: dict[str, Value] = {
