@@ -509,8 +509,8 @@ def test_index_after_an_ellipsis(shape, known, items):
 @SETTINGS
 @given(shape=shapes)
 def test_matrix_transpose(shape):
-    if len(shape) >= 2:
-        check(lambda: ops.matrix_transpose(S(shape)), lambda: np.swapaxes(arr(shape), -1, -2), f"{shape}.mT")
+    # numpy 2's x.mT is x.swapaxes(-1, -2), refused below two axes (the oracle runs on numpy 1 too)
+    check(lambda: ops.matrix_transpose(S(shape)), lambda: np.swapaxes(arr(shape), -1, -2), f"{shape}.mT")
 
 
 # --- symbolic instances -------------------------------------------------------

@@ -21,6 +21,9 @@ def check(event, ctx) -> None:
         msg = f"{expr}: cannot squeeze axis {err.axis} of {x} {s}: its size is not 1"
     elif err.reason == "tuple":
         msg = f"{expr}: this reduction takes a single axis, not {err.axis}"
+    elif err.reason == "matrix":
+        axes = "1 axis" if err.ndim == 1 else f"{err.ndim} axes"
+        msg = f"{expr}: {x} {s} has {axes}; a matrix transpose (.mT) needs at least 2"
     else:
         msg = f"{expr}: axes {err.axis} are not a permutation of the {err.ndim} axes of {x} {s}"
     ctx.report(RULE, event.node, msg, [ctx.describe(event.data["operand"])])
@@ -36,11 +39,13 @@ RULE = Rule(
     doc="""
     ## What it does
     Checks `axis=` of reductions (`sum`, `mean`, `argmax` ...), `expand_dims`, `squeeze`,
-    `swapaxes`, `moveaxis`, `cumsum` and the axes of `transpose` against the array's rank.
+    `swapaxes`, `moveaxis`, `cumsum` and the axes of `transpose` against the array's rank, and
+    that `x.mT` (numpy 2's matrix transpose) has the two axes it swaps.
 
     ## Why is this bad?
-    numpy raises `AxisError: axis 2 is out of bounds for array of dimension 2`. It often means
-    the array has one axis fewer than the code assumes (a reduction earlier dropped it).
+    numpy raises `AxisError: axis 2 is out of bounds for array of dimension 2` (for `.mT` of a
+    1-D array, `ValueError: matrix transpose with ndim < 2 is undefined`). It often means the
+    array has one axis fewer than the code assumes (a reduction earlier dropped it).
 
     ## Example
     ```python

@@ -37,7 +37,7 @@ class AxisError(ShapeError):
     shape: Shape
     axis: object  # the int (or what was wrong)
     ndim: int
-    reason: str = "range"  # "range", "duplicate", "squeeze", "permutation", "tuple" (one axis only)
+    reason: str = "range"  # "range", "duplicate", "squeeze", "permutation", "tuple" (one axis only), "matrix" (.mT)
 
 
 @dataclass

@@ -307,7 +307,9 @@ def swapaxes(shape: MaybeShape, a: int, b: int) -> MaybeShape:
 
 
 def matrix_transpose(shape: MaybeShape) -> MaybeShape:
-    """``x.mT`` (numpy 2): the last two axes swapped; unknown for fewer than two known axes."""
+    """``x.mT`` (numpy 2): the last two axes swapped; numpy refuses fewer than two."""
+    if shape is not None and shape.fixed and len(shape.dims) < 2:
+        raise AxisError(shape, "mT", len(shape.dims), reason="matrix")
     if shape is None or len(shape.dims) < 2:
         return None
     return swapaxes(shape, -2, -1)
