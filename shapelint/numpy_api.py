@@ -118,6 +118,10 @@ def elementwise(*names: str) -> Handler:
         if a.star:
             return _arr(None)
         shapes = [shape_of(v) for v in operands]
+        if any(s is not None and s.dims for s in shapes):
+            # an operand of unknown shape has some rank, as in arithmetic (x * f(x)): the
+            # broadcast keeps every known dim that is not 1, behind leading dims nobody knows
+            shapes = [ANY_RANK if s is None else s for s in shapes]
         out = a.get(None, "out")
         result = ops.broadcast(*shapes, distinct=a.distinct)
         if out is not None and not isinstance(out, NoneVal):

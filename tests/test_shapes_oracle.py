@@ -487,6 +487,29 @@ def test_axis_pairs_of_trailing_axes(name, op, theirs_op, shape, known, a, b):
 
 
 @SETTINGS
+@given(pair=shape_groups(2), known=st.integers(0, 3))
+def test_broadcast_with_an_operand_seen_by_its_last_axes(pair, known):
+    """``x * f(x)``, ``np.where(f(x), x, 0)``: ``a`` seen by its last ``known`` axes only (none:
+    nothing known).  A refusal must be numpy's; a result numpy computes must end as ours does
+    (numpy may refuse what ops answers: a's unknown axes may not fit)."""
+    a, b = pair
+    if known > len(a):
+        return
+    theirs = run_numpy(lambda: arr(a) + arr(b))
+    try:
+        ours = ops.broadcast(_seen_by_its_last(a, known), S(b))
+    except ShapeError:
+        assert refused(theirs), f"broadcast(..{a[len(a) - known:]}, {b}): ops refuses, numpy gives {theirs}"
+        return
+    if ours is None or refused(theirs):
+        return
+    event("answered")
+    tail = concrete(Shape(ours.dims))
+    assert tail is None or theirs[len(theirs) - len(tail):] == tail, \
+        f"broadcast(..{a[len(a) - known:]}, {b}): {ours} vs {theirs}"
+
+
+@SETTINGS
 @given(shape=shapes, known=st.integers(0, 4))
 def test_matrix_transpose_of_trailing_axes(shape, known):
     if known <= len(shape):
