@@ -117,11 +117,7 @@ def elementwise(*names: str) -> Handler:
         operands = [v for v in operands if v is not None]
         if a.star:
             return _arr(None)
-        shapes = [shape_of(v) for v in operands]
-        if any(s is not None and s.dims for s in shapes):
-            # an operand of unknown shape has some rank, as in arithmetic (x * f(x)): the
-            # broadcast keeps every known dim that is not 1, behind leading dims nobody knows
-            shapes = [ANY_RANK if s is None else s for s in shapes]
+        shapes = ops.unknowns_as_any_rank([shape_of(v) for v in operands])
         out = a.get(None, "out")
         result = ops.broadcast(*shapes, distinct=a.distinct)
         if out is not None and not isinstance(out, NoneVal):
@@ -287,7 +283,7 @@ def product(op, keywords: frozenset = frozenset(PLAIN_KWARGS), unknown_left: boo
         if a.star or a.kwargs.keys() - keywords - {"a", "b"}:
             return _arr(None)  # matmul(..., axes=...) and friends: another contraction
         left, right = a.shape(0, "a"), a.shape(1, "b")
-        if left is None and right is not None and unknown_left:
+        if unknown_left and left is None and right is not None:
             left = ANY_RANK
         return _arr(op(left, right, distinct=a.distinct))
     return h

@@ -332,8 +332,8 @@ class ExpressionsMixin:
     # shared with calls ------------------------------------------------------------
     def matmul(self, node, lnode, rnode, left: Value, right: Value, opname: str, fn) -> Value:
         lshape, rshape = shape_of(left), shape_of(right)
-        if isinstance(left, Unknown) and isinstance(right, Array) and rshape is not None and fn is ops.matmul:
-            lshape = ANY_RANK  # an array of unknown shape, as in arithmetic (x * f(x))
+        if isinstance(left, Unknown) and isinstance(right, Array) and rshape is not None:
+            lshape = ANY_RANK  # an array of some rank, as in arithmetic (x * f(x))
         elif not (is_arraylike(left) and is_arraylike(right)):
             return UNKNOWN
         try:
@@ -344,11 +344,7 @@ class ExpressionsMixin:
         return Array(shape)
 
     def elementwise(self, node, operands, opname: str) -> Value:
-        shapes = [shape_of(v) for _, v in operands]
-        if any(s is not None and s.dims for s in shapes):
-            # an operand of unknown shape has some rank: broadcasting keeps every known dim
-            # that is not 1, behind leading dims nobody knows (x * f(x) is (..., n, d))
-            shapes = [ANY_RANK if s is None else s for s in shapes]
+        shapes = ops.unknowns_as_any_rank([shape_of(v) for _, v in operands])
         try:
             shape = ops.broadcast(*shapes, distinct=self.distinct)
         except BroadcastError as exc:

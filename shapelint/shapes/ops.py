@@ -15,7 +15,7 @@ from .errors import (
     AxisError, BroadcastError, ConcatError, EinsumError, IndexError_, MatmulError, OperandError, ReshapeError,
     ShapeError,
 )
-from .shape import MaybeShape, SCALAR, Shape
+from .shape import ANY_RANK, MaybeShape, SCALAR, Shape
 
 Axis = Union[int, Sequence[int], None]
 
@@ -44,6 +44,15 @@ def broadcast_dim(a: MaybeDim, b: MaybeDim, distinct: bool = True) -> tuple[bool
     if b1 is False:
         return True, b
     return True, None
+
+
+def unknowns_as_any_rank(shapes: Sequence[MaybeShape]) -> list[MaybeShape]:
+    """Operands of a broadcast: where another has dims, one of unknown shape is an array of some
+    rank, so the broadcast keeps every known dim that is not 1, behind leading dims nobody knows
+    (``x * f(x)`` is ``(..., n, d)``)."""
+    if any(s is not None and s.dims for s in shapes):
+        return [ANY_RANK if s is None else s for s in shapes]
+    return list(shapes)
 
 
 def broadcast(*shapes: MaybeShape, distinct: bool = True) -> MaybeShape:
