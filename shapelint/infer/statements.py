@@ -553,7 +553,11 @@ class StatementsMixin:
             self.store(name, Array(v.shape, v.origin))
 
     def static_truth(self, test) -> Optional[bool]:
-        """A condition decided by literal ints (``len(s) > 1`` with s known, ``x.ndim == 2``)."""
+        """A condition decided by literal ints (``len(s) > 1`` with s known, ``x.ndim == 2``), or
+        by what x is: ``isinstance(x, list)`` is false where x is an array (numpy-ml's
+        ``if not isinstance(dLdy, list): dLdy = [dLdy]`` for a parameter documented as an
+        ndarray).  The branch it skips is one that no array input takes, so what is found on the
+        other still happens with an input of the declared shape."""
         if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
             inner = self.static_truth(test.expression)
             return None if inner is None else not inner
@@ -562,6 +566,9 @@ class StatementsMixin:
             if type(test.operator) is cst.And:
                 return False if False in (a, b) else (True if a is True and b is True else None)
             return True if True in (a, b) else (False if a is False and b is False else None)
+        if type(test) is cst.Call:
+            found = _isinstance_list(test)
+            return False if found is not None and isinstance(self.env.get(found[0]), Array) else None
         if not type(test) is cst.Comparison or len(test.comparisons) != 1:
             return None
         comp = test.comparisons[0]
