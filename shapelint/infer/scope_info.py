@@ -175,18 +175,23 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
     info.doc_node = first
     group = info.cls.name if info.cls is not None else info.name  # a class's methods share their names
     shapes = parse_docstring(doc, opaque=not trust, group=group)
+    entry = _entry_names([p.name for p in info.params],
+                         set(shapes.params) | set(shapes.or_lists) | set(shapes.scalars) | set(shapes.ints))
     for p in info.params:
-        if p.declared.shape is None and not p.declared.is_int and p.name in shapes.params:
-            p.declared = Declared(shapes.params[p.name], source="docstring")
+        name = entry.get(p.name)
+        if name is None or p.declared.shape is not None or p.declared.is_int:
+            continue
+        if name in shapes.params:
+            p.declared = Declared(shapes.params[name], source="docstring")
             p.declared.contract = trust
-        elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.or_lists:
+        elif name in shapes.or_lists:
             p.declared = Declared(source="docstring")
-            p.declared.or_list = shapes.or_lists[p.name]
-        elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.scalars:
+            p.declared.or_list = shapes.or_lists[name]
+        elif name in shapes.scalars:
             p.declared = Declared(is_scalar=True, source="docstring")
-        elif p.declared.shape is None and not p.declared.is_int and p.name in shapes.ints:
+        elif name in shapes.ints:
             p.declared = Declared(is_int=True, source="docstring")
-            p.declared.dim = shapes.ints[p.name]
+            p.declared.dim = shapes.ints[name]
     if info.ret.shape is None and not info.ret.is_int and shapes.returns:
         if len(shapes.returns) == 1 and shapes.returns[0] is not None:
             info.ret = Declared(shapes.returns[0], source="docstring")
@@ -195,3 +200,18 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
             info.ret_items = shapes.returns
     for message in shapes.errors:
         info.errors.append((info.node.name, message))  # on the def line: a docstring has no room for a marker
+
+
+def _entry_names(params: list[str], entries: set[str]) -> dict[str, str]:
+    """The docstring entry of each parameter: the one of its name, else the one entry that
+    differs from it in case only (numpy-ml documents ``dLdY`` for the parameter ``dLdy``), where
+    no other parameter or entry could be meant."""
+    out = {p: p for p in params if p in entries}
+    spare = [e for e in entries if e not in out]
+    for p in params:
+        if p in out:
+            continue
+        same = [e for e in spare if e.lower() == p.lower()]
+        if len(same) == 1 and sum(q.lower() == p.lower() for q in params) == 1:
+            out[p] = same[0]
+    return out
