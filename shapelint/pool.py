@@ -73,10 +73,12 @@ def _init(files, settings, timeout, slot_file, slot_start, slot_pid, counter, la
     lane = lanes.lanes[slot % len(lanes.lanes)]
     # what the project may forget, by the position in the lane after which no file of it needs it
     forget = sorted((k, path) for path, k in lane.plan.last_use.items())
-    # trees adopted but not used yet: half the share of each worker, since lanes make a worker
-    # hold more trees of its own at once (all processes stay under 300 MB on the speed corpus)
+    # trees adopted but not used yet: each worker's share.  Half of it (tried before) dropped
+    # numpy.lib's large modules before the tests that call into them, which the lane checks at
+    # its end: 0.3 s of parsing again on the speed corpus.  With the full share, the processes'
+    # proportional set sizes add up to 276 MB there (263 MB with half)
     _worker.update(slot=slot, settings=settings, timeout=timeout, slot_file=slot_file,
-                   slot_start=slot_start, project_of=runner.ProjectHolder(files, lane.plan.keep(), 2 * jobs),
+                   slot_start=slot_start, project_of=runner.ProjectHolder(files, lane.plan.keep(), jobs),
                    forget=forget, forgotten=0, lanes=lanes, home=slot % len(lanes.lanes), claimed=claimed,
                    claim_lock=claim_lock, own=set(lane.plan.order), kept_chars=0)
 
