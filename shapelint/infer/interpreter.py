@@ -11,17 +11,18 @@ import libcst as cst
 from ..config import Settings
 from ..shapes import Dim
 from ..values import UNKNOWN, Array, ArrayOrList, Int, NoneVal, Obj, Origin, Scalar, Value, join
-from .calls import BUILTINS, CallsMixin
+from .calls import BUILTINS, CallsMixin, _is_super
 from .events import Event
 from . import inplace_rank
 from .expressions import ExpressionsMixin
-from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info
+from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info, linearize
 from .statements import StatementsMixin, names_passed_to_error_context
 from .walk import iter_children
 
 
 MAX_IMPORT_DEPTH = 4  # modules loaded to follow one chain of calls between files
 MAX_SITE_ROUNDS = 2  # re-analyses from call-site shapes (each may reveal new call sites)
+NO_METHODS = {"object", "ABC"}  # bases that give a class no method of its own
 
 
 class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
@@ -219,16 +220,37 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             self.silent -= 1
 
     def s_ClassDef(self, node: cst.ClassDef) -> bool:
-        for base in node.bases:
-            self.eval(base.value)
+        bases = [(base.value, self.eval(base.value)) for base in node.bases]
         info = ClassInfo(node.name.value, node)
         for stmt in node.body.body if type(node.body) is cst.IndentedBlock else []:
             if type(stmt) is cst.FunctionDef:
                 info.methods[stmt.name.value] = function_info(stmt, info, self.trust_docstrings)
+        self.inherit(info, bases)
         self.defined.append(info)
         self.env[node.name.value] = ClassRef(info)
         self.deferred.append((lambda: self.analyse_class(info), info.name))
         return False
+
+    def inherit(self, info: ClassInfo, bases: list) -> None:
+        """A class whose bases are all classes of this file (or ``object``, ``ABC``) has their
+        methods, in Python's order, as methods of its own (run with its attributes, checked where
+        they are defined); another base may define any method, so then it has only its own."""
+        known = []
+        for node, value in bases:
+            name = node.attr.value if type(node) is cst.Attribute else node.value if type(node) is cst.Name else None
+            if name in NO_METHODS:
+                continue
+            if not (isinstance(value, ClassRef) and any(value.info is d for d in self.defined)):
+                return
+            known.append(value.info)
+        mro = linearize(known) if known else None
+        if mro is None:
+            return
+        info.mro = (info,) + mro
+        for base in mro:
+            for name in base.methods:
+                if name not in info.methods:
+                    info.methods[name] = info.method_after(name)
 
     def analyse_class(self, info: ClassInfo) -> None:
         saved = self.env
@@ -238,11 +260,17 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for stmt in info.node.body.body if type(info.node.body) is cst.IndentedBlock else []:
             if not type(stmt) in (cst.FunctionDef, cst.ClassDef):
                 self.exec_stmt(stmt)
-        info.body_env = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
+        own = {"self." + k: v for k, v in self.env.items() if isinstance(v, (Array, Int))}
+        info.body_env = {}
+        for base in reversed(info.lineage()[1:]):
+            info.body_env.update(base.body_env)
+        info.body_env.update(own)
         self.env = saved
         methods = self.collect_attributes(info)
         final = info.attrs
         for m in methods:
+            if m.defined_in is not None and m.defined_in is not info:
+                continue  # inherited: checked in the class that defines it
             # a method that updates an attribute from itself (running_mean = mm * running_mean +
             # ...) is checked as on its first call, with what the other methods store: its
             # findings hold for that call, and its own store cannot hide them
@@ -256,26 +284,28 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         methods, __init__ first."""
         info.collected = True
         methods = sorted(info.methods.values(), key=lambda m: m.name != "__init__")
-        # first round, silent: what each method stores on self (methods that store nothing are skipped)
-        storing = [m for m in methods if _self_use(m)[0]]
+        # first round, silent: what each method stores on self (methods that store nothing are
+        # skipped), and what the methods of its bases that they call as super().name store
+        storing = [m for m in methods + _reached_through_super(info, methods) if _self_use(m)[0]]
         seen: dict[str, dict] = {}
         self.silent += 1
         collecting, self.collecting = self.collecting, True
         try:
             for m in storing:
-                seen[m.name] = self._collect(info, m)
+                seen[_store_key(info, m)] = self._collect(info, m)
             # a method that read an attribute before a later method stored it (forward sets
             # self.n_in, _init_params reads it) runs once more with what every method stores
             final = _joined(info)
             for m in storing:
-                before = seen[m.name]
+                key = _store_key(info, m)
+                before = seen[key]
                 changed = {k.split("[", 1)[0] for k in before.keys() | final.keys() if before.get(k) != final.get(k)}
                 if changed & _self_use(m)[1]:
                     # first with what the other methods store: an attribute the method updates
                     # from itself (running_mean = mm * running_mean + ...) would otherwise see
                     # its own first, unknown store; kept only when it stores back what it saw
-                    others = self._collect(info, m, skip=m.name)
-                    mine = _join_stores([info.method_stores[m.name]])
+                    others = self._collect(info, m, skip=key)
+                    mine = _join_stores([info.method_stores[key]])
                     if any(k in others and v != others[k] for k, v in mine.items()):
                         self._collect(info, m)
         finally:
@@ -293,7 +323,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.analyse_function(m, None, {})
         # a second run replaces what it stores again; a store it no longer reaches (an append
         # to a list now unknown) still counts
-        info.method_stores[m.name] = {**info.method_stores.get(m.name, {}), **info.stores}
+        key = _store_key(info, m)
+        info.method_stores[key] = {**info.method_stores.get(key, {}), **info.stores}
         return seen
 
     def analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
@@ -387,6 +418,36 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
 
 
 _ASSIGNING = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)
+
+
+def _store_key(info: ClassInfo, m: FuncInfo) -> str:
+    """What a method's stores are kept under: its name, or for a method of a base (one a
+    method calls as super().name, maybe under the same name) the defining class's too."""
+    return m.name if m.defined_in is None or m.defined_in is info else f"{m.defined_in.name}.{m.name}"
+
+
+def _reached_through_super(info: ClassInfo, methods: list) -> list:
+    """The methods of the bases that ``methods`` call as ``super().name(...)``, and those they
+    call so in turn, as methods of ``info``."""
+    if not info.mro:
+        return []
+    out: list = []
+    seen = {id(m) for m in methods}
+    todo = list(methods)
+    while todo:
+        m = todo.pop()
+        stack = list(iter_children(m.node.body))
+        while stack:
+            n = stack.pop()
+            if type(n) is cst.Call and type(n.func) is cst.Attribute and _is_super(n.func.value):
+                target = info.method_after(n.func.attr.value, m.defined_in or info)
+                if target is not None and id(target) not in seen:
+                    seen.add(id(target))
+                    out.append(target)
+                    todo.append(target)
+            if not type(n) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
+                stack.extend(iter_children(n))
+    return out
 
 
 def _self_use(m: FuncInfo) -> tuple[bool, frozenset]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -42,6 +43,7 @@ class FuncInfo:
     outer: dict = field(default_factory=dict)
     generator: Optional[bool] = None  # has a ``yield`` (found on first need)
     self_use: Optional[tuple] = None  # (stores on self?, the self.x it reads): one walk, on first need
+    defined_in: Optional["ClassInfo"] = None  # the class whose body has it, where ``cls`` inherits it
 
     @property
     def is_method(self) -> bool:
@@ -133,6 +135,34 @@ class ClassInfo:
     method_stores: dict[str, dict[str, list[Value]]] = field(default_factory=dict)  # the same, per method
     body_env: dict[str, Value] = field(default_factory=dict)
     collected: bool = False  # attrs known (analysed in its own file, or collected on first use from another)
+    # the classes whose methods it has, itself first (Python's MRO), where every base is a class
+    # of the same file; else just itself
+    mro: tuple = ()
+    bound: dict = field(default_factory=dict)  # (id of the defining class, name) -> its method, for self of this class
+
+    def lineage(self) -> tuple:
+        return self.mro or (self,)
+
+    def method_after(self, name: str, after: Optional["ClassInfo"] = None) -> Optional[FuncInfo]:
+        """The method ``name`` that self of this class runs: the first in the MRO (after class
+        ``after``, for ``super().name``), as a method of this class (its stores and attributes
+        are this class's)."""
+        lineage = self.lineage()
+        start = 0
+        if after is not None:
+            start = next((k + 1 for k, c in enumerate(lineage) if c is after), len(lineage))
+        for owner in lineage[start:]:
+            m = owner.methods.get(name)
+            if m is None or (m.defined_in is not None and m.defined_in is not owner):
+                continue  # a copy another class inherited: look at the class that defines it
+            if owner is self:
+                return m
+            key = (id(owner), name)
+            copy = self.bound.get(key)
+            if copy is None:
+                copy = self.bound[key] = dataclasses.replace(m, cls=self, defined_in=owner, self_use=None)
+            return copy
+        return None
 
 
 @dataclass(frozen=True)
@@ -215,3 +245,20 @@ def _entry_names(params: list[str], entries: set[str]) -> dict[str, str]:
         if len(same) == 1 and sum(q.lower() == p.lower() for q in params) == 1:
             out[p] = same[0]
     return out
+
+
+def linearize(bases: list[ClassInfo]) -> Optional[tuple]:
+    """C3, as Python orders the bases' methods (None where Python would refuse the bases)."""
+    seqs = [list(b.lineage()) for b in bases] + [list(bases)]
+    out: list = []
+    while any(seqs):
+        seqs = [s for s in seqs if s]
+        for seq in seqs:
+            head = seq[0]
+            if not any(head is other for s in seqs for other in s[1:]):
+                break
+        else:
+            return None
+        out.append(head)
+        seqs = [s[1:] if s[0] is head else s for s in seqs]
+    return tuple(out)
