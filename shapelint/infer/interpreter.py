@@ -232,16 +232,28 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         return False
 
     def inherit(self, info: ClassInfo, bases: list) -> None:
-        """A class whose bases are all classes of this file (or ``object``, ``ABC``) has their
-        methods, in Python's order, as methods of its own (run with its attributes, checked where
-        they are defined); another base may define any method, so then it has only its own."""
-        known = []
+        """A class whose bases are all classes of the checked files (or ``object``, ``ABC``) has
+        their methods, in Python's order, as methods of its own (run with its attributes, in the
+        module that defines them, and checked there); another base may define any method, so
+        then it has only its own."""
+        named = []
         for node, value in bases:
             name = node.attr.value if type(node) is cst.Attribute else node.value if type(node) is cst.Name else None
             if name in NO_METHODS:
                 continue
-            if not (isinstance(value, ClassRef) and any(value.info is d for d in self.defined)):
+            if isinstance(value, Obj) and value.kind.startswith("qual:") and self.project is not None:
+                module, _, attr = value.kind[5:].rpartition(".")
+                if module not in self.project.by_module or not self.project.may_define(module, attr):
+                    return  # a class of a file not checked (scikit-learn's BaseEstimator, ...)
+            elif not isinstance(value, ClassRef):
                 return
+            named.append(value)
+        known = []
+        for value in named:  # every base may be known: only now is another file parsed for one
+            if isinstance(value, Obj):
+                value = self.foreign(value.kind[5:])
+                if not isinstance(value, ClassRef):
+                    return
             known.append(value.info)
         mro = linearize(known) if known else None
         if mro is None:
@@ -320,7 +332,17 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         info.attrs = _joined(info, skip)
         seen = info.attrs
         info.stores = {}
-        self.analyse_function(m, None, {})
+        runner = m.owner if m.owner is not None else self  # a base's method of another file runs in its module
+        if runner is self:
+            self.analyse_function(m, None, {})
+        else:
+            collecting, runner.collecting = runner.collecting, True
+            runner.silent += 1
+            try:
+                runner.analyse_function(m, None, {})
+            finally:
+                runner.silent -= 1
+                runner.collecting = collecting
         # a second run replaces what it stores again; a store it no longer reaches (an append
         # to a list now unknown) still counts
         key = _store_key(info, m)

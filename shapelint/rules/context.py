@@ -105,7 +105,8 @@ class Context:
             return f" from {self.code(func)}(...){at}"
         if node is not None and origin.node is node:
             return ""
-        return f" from {self.code(origin.node)}{at}"
+        # no line: a node of another file (what a base class of another file stored on self)
+        return f" from {self.code(origin.node)}{at or ' in another file'}"
 
     def describe(self, node, value: Optional[Value] = None, label: Optional[str] = None) -> str:
         """``w1: (4, 5) from the annotation of parameter w1, line 7``."""
