@@ -144,7 +144,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for info in self.defined:
             if isinstance(info, ClassInfo):
                 for m in [*info.methods.values(), *info.bound.values()]:
-                    m.cls, m.owner, m.defined_in = None, None, None
+                    m.cls, m.owner, m.defined_in, m.original = None, None, None, None
                 info.methods, info.bound, info.mro = {}, {}, ()
                 info.attrs, info.stores, info.method_stores, info.body_env = {}, {}, {}, {}
             else:
@@ -458,32 +458,34 @@ def _reached_through_super(info: ClassInfo, methods: list) -> list:
     todo = list(methods)
     while todo:
         m = todo.pop()
-        stack = list(iter_children(m.node.body))
-        while stack:
-            n = stack.pop()
-            if type(n) is cst.Call and type(n.func) is cst.Attribute and _is_super(n.func.value):
-                target = info.method_after(n.func.attr.value, m.defined_in or info)
-                if target is not None and id(target) not in seen:
-                    seen.add(id(target))
-                    out.append(target)
-                    todo.append(target)
-            if not type(n) in (cst.FunctionDef, cst.ClassDef, cst.Lambda):
-                stack.extend(iter_children(n))
+        for name in _self_use(m)[2]:
+            target = info.method_after(name, m.defined_in or info)
+            if target is not None and id(target) not in seen:
+                seen.add(id(target))
+                out.append(target)
+                todo.append(target)
     return out
 
 
-def _self_use(m: FuncInfo) -> tuple[bool, frozenset]:
+def _self_use(m: FuncInfo) -> tuple[bool, frozenset, frozenset]:
     """(does the method assign ``self.x`` or ``self.x[...]``, or append to ``self.xs``; the
-    ``self.x`` keys it mentions), found in one walk and kept: a class's methods are asked several
-    times.  Exact types, not isinstance (libcst's classes are ABCs: slow to test against)."""
+    ``self.x`` keys it mentions; the names it calls as ``super().name(...)``), found in one walk
+    and kept (a class's methods are asked several times; a subclass's copy of a method shares
+    it).  Exact types, not isinstance (libcst's classes are ABCs: slow to test against)."""
     if m.self_use is not None:
+        return m.self_use
+    if m.original is not None:
+        m.self_use = _self_use(m.original)
         return m.self_use
     stores = False
     reads = set()
+    supers = set()
     stack = list(iter_children(m.node.body))
     while stack:
         n = stack.pop()
         kind = type(n)
+        if kind is cst.Call and type(n.func) is cst.Attribute and _is_super(n.func.value):
+            supers.add(n.func.attr.value)
         if kind is cst.Attribute:
             if type(n.value) is cst.Name and n.value.value == "self":
                 reads.add("self." + n.attr.value)
@@ -503,7 +505,7 @@ def _self_use(m: FuncInfo) -> tuple[bool, frozenset]:
         elif not stores and kind is cst.Call and type(n.func) is cst.Attribute and n.func.attr.value == "append":
             stores = True  # self.xs.append(...) fills a container on self
         stack.extend(iter_children(n))
-    m.self_use = (stores, frozenset(reads))
+    m.self_use = (stores, frozenset(reads), frozenset(supers))
     return m.self_use
 
 

@@ -42,8 +42,9 @@ class FuncInfo:
     closure: Optional[dict] = None  # the enclosing function's names, for a nested function
     outer: dict = field(default_factory=dict)
     generator: Optional[bool] = None  # has a ``yield`` (found on first need)
-    self_use: Optional[tuple] = None  # (stores on self?, the self.x it reads): one walk, on first need
+    self_use: Optional[tuple] = None  # (stores on self?, the self.x it reads, super() calls): one walk, on first need
     defined_in: Optional["ClassInfo"] = None  # the class whose body has it, where ``cls`` inherits it
+    original: Optional["FuncInfo"] = None  # for such a copy: the method as its class has it (walks are shared)
 
     @property
     def is_method(self) -> bool:
@@ -92,6 +93,8 @@ class FuncInfo:
     @property
     def is_generator(self) -> bool:
         """A ``yield`` in its own body: calling it makes a generator, running nothing."""
+        if self.generator is None and self.original is not None:
+            self.generator = self.original.is_generator
         if self.generator is None:
             self.generator = False
             stack = list(iter_children(self.node.body))
@@ -160,7 +163,7 @@ class ClassInfo:
             key = (id(owner), name)
             copy = self.bound.get(key)
             if copy is None:
-                copy = self.bound[key] = dataclasses.replace(m, cls=self, defined_in=owner, self_use=None)
+                copy = self.bound[key] = dataclasses.replace(m, cls=self, defined_in=owner, original=m)
             return copy
         return None
 
