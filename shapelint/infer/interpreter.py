@@ -237,6 +237,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         module that defines them, and checked there); another base may define any method, so
         then it has only its own."""
         named = []
+        info.open = True  # until every base is known
         for node, value in bases:
             name = node.attr.value if type(node) is cst.Attribute else node.value if type(node) is cst.Name else None
             if name in NO_METHODS:
@@ -255,9 +256,15 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                 if not isinstance(value, ClassRef):
                     return
             known.append(value.info)
+        # a base with an unknown base of its own: with one base, its methods still come first
+        # (class B(External), class C(B): C, B, External...); with several, an unknown class
+        # may come before the next base's methods
+        if len(known) > 1 and any(c.open for b in known for c in b.lineage()):
+            return
         mro = linearize(known) if known else None
         if mro is None:
             return
+        info.open = any(c.open for c in mro)
         info.mro = (info,) + mro
         for base in mro:
             for name in base.methods:

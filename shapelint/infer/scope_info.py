@@ -139,8 +139,9 @@ class ClassInfo:
     body_env: dict[str, Value] = field(default_factory=dict)
     collected: bool = False  # attrs known (analysed in its own file, or collected on first use from another)
     # the classes whose methods it has, itself first (Python's MRO), where every base is a class
-    # of the same file; else just itself
+    # of the checked files; else just itself
     mro: tuple = ()
+    open: bool = False  # a base is not known: methods of it, or of classes after it, may be anything
     bound: dict = field(default_factory=dict)  # (id of the defining class, name) -> its method, for self of this class
 
     def lineage(self) -> tuple:
