@@ -78,9 +78,11 @@ def parse_dim_string(text: str) -> Optional[Shape]:
         if tok == "..." or tok.startswith("*"):
             if batch is not None:
                 raise DimStringError(f"more than one variadic dimension in {text!r}")
-            if dims:
-                return None  # variadic in the middle: rank and positions unknown
             name = "" if tok == "..." else tok.lstrip("*#").strip()
+            if dims:
+                # variadic in the middle ("n *b d"): the dims after it are known, those before it
+                # are not where a named batch says (*b no longer names the same axes)
+                dims, name = [], ""
             batch = name
             continue
         dims.append(parse_dim_token(tok))

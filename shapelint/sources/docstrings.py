@@ -74,8 +74,13 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     tokens = [t.strip().strip("`").replace("\\", "") for t in inner.split(",")]  # (`M`, `K`); reST "\*"
     if tokens and tokens[-1] == "":
         tokens = tokens[:-1]
-    if any(t in ("...", "…") or t.startswith("*") for t in tokens):
-        return None  # (N, d_1, ..., d_k): rank unknown
+    batch = None
+    variadic = [k for k, t in enumerate(tokens) if t in ("...", "…") or t.startswith("*")]
+    if variadic:
+        # (..., M, N), (n_ex, *, d_k), (N, d_1, ..., d_k): the dims after the last "..." are
+        # known; before it, neither the rank nor the positions are
+        tokens = tokens[variadic[-1] + 1:]
+        batch = ""
     dims = []
     try:
         for t in tokens:
@@ -96,7 +101,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
         mapping = {n: Dim.documented(n, group) if group else Dim.sym(n, opaque=True)
                    for n in names if not n.startswith(OPAQUE)}
         dims = [substitute(d, mapping) for d in dims]
-    return Shape(tuple(dims))
+    return Shape(tuple(dims), batch)
 
 
 def _blocks(lines: list[str], start: int, indent: int) -> list[str]:
