@@ -56,7 +56,7 @@ BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "prin
             "tuple", "round", "min", "max", "sum", "enumerate", "zip", "dict"}
 
 
-def _is_super(node) -> bool:
+def is_super(node) -> bool:
     """``super()`` as a method writes it (no arguments)."""
     return type(node) is cst.Call and type(node.func) is cst.Name and node.func.value == "super" and not node.args
 
@@ -210,7 +210,7 @@ class CallsMixin:
         if isinstance(receiver, Obj) and receiver.kind == "self" and self.cls is not None:
             m = self.cls.methods.get(name)
             return (FuncRef(m), True) if m is not None else (UNKNOWN, False)
-        if self.cls is not None and self.func is not None and self.cls.mro and _is_super(func.value):
+        if self.cls is not None and self.func is not None and self.cls.mro and is_super(func.value):
             # super().name(...): the method after the one running now's class, for this self
             m = self.cls.method_after(name, self.func.defined_in or self.func.cls)
             return (FuncRef(m), True) if m is not None else (UNKNOWN, False)

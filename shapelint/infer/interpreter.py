@@ -11,7 +11,7 @@ import libcst as cst
 from ..config import Settings
 from ..shapes import Dim
 from ..values import UNKNOWN, Array, ArrayOrList, Int, NoneVal, Obj, Origin, Scalar, Value, join
-from .calls import BUILTINS, CallsMixin, _is_super
+from .calls import BUILTINS, CallsMixin, is_super
 from .events import Event
 from . import inplace_rank
 from .expressions import ExpressionsMixin
@@ -340,16 +340,13 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         seen = info.attrs
         info.stores = {}
         runner = m.owner if m.owner is not None else self  # a base's method of another file runs in its module
-        if runner is self:
-            self.analyse_function(m, None, {})
-        else:
-            collecting, runner.collecting = runner.collecting, True
-            runner.silent += 1
-            try:
-                runner.analyse_function(m, None, {})
-            finally:
-                runner.silent -= 1
-                runner.collecting = collecting
+        collecting, runner.collecting = runner.collecting, True
+        runner.silent += 1
+        try:
+            runner.analyse_function(m, None, {})
+        finally:
+            runner.silent -= 1
+            runner.collecting = collecting
         # a second run replaces what it stores again; a store it no longer reaches (an append
         # to a list now unknown) still counts
         key = _store_key(info, m)
@@ -491,7 +488,7 @@ def _self_use(m: FuncInfo) -> tuple[bool, frozenset, frozenset]:
     while stack:
         n = stack.pop()
         kind = type(n)
-        if kind is cst.Call and type(n.func) is cst.Attribute and _is_super(n.func.value):
+        if kind is cst.Call and type(n.func) is cst.Attribute and is_super(n.func.value):
             supers.add(n.func.attr.value)
         if kind is cst.Attribute:
             if type(n.value) is cst.Name and n.value.value == "self":
