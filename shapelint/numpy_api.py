@@ -133,10 +133,32 @@ def where(a: Args) -> Value:
     return elementwise("condition", "x", "y")(a)
 
 
-def reduction(tuple_ok: bool = True, axis_pos: int = 1, self_arg: bool = False) -> Handler:
-    """sum/mean/...: ``np.f(x, axis, ..., keepdims=)`` or ``x.f(axis, keepdims=)``."""
+def _int_fold(x: Value, a: Args, fold) -> Optional[Value]:
+    """``np.prod(X.shape[1:])``, ``np.sum((n, d))``: a tuple of ints folded into one int (a
+    size, usable in a reshape); None when ``x`` is not a non-empty tuple of ints or an axis is
+    given (the empty tuple gives a float)."""
+    if not isinstance(x, Tup) or not x.items or not all(isinstance(it, Int) for it in x.items):
+        return None
+    if len(a.args) > 1 or set(a.kwargs) - {"a"} or a.star:
+        return None
+    dims = [it.dim for it in x.items]  # type: ignore[attr-defined]
+    if any(d is None for d in dims):
+        return Int(None)
+    acc = dims[0]
+    for d in dims[1:]:
+        acc = fold(acc, d)
+    return Int(acc)
+
+
+def reduction(tuple_ok: bool = True, axis_pos: int = 1, self_arg: bool = False, fold=None) -> Handler:
+    """sum/mean/...: ``np.f(x, axis, ..., keepdims=)`` or ``x.f(axis, keepdims=)``.  ``fold``:
+    how the function combines ints, for a tuple of them (``np.prod(X.shape[1:])``)."""
     def h(a: Args) -> Value:
         x = a.get(None if self_arg else 0, "self" if self_arg else "a")
+        if fold is not None and not self_arg:
+            folded = _int_fold(x, a, fold)
+            if folded is not None:
+                return folded
         pos = 0 if self_arg else axis_pos
         axis = _axis_arg(a, pos)
         keep = _bool_arg(a, None, "keepdims")
@@ -799,6 +821,8 @@ FUNCTIONS: dict[str, Handler] = {
 FUNCTIONS.update({name: elementwise("x") for name in UNARY})
 FUNCTIONS.update({name: elementwise("x1", "x2") for name in BINARY})
 FUNCTIONS.update({name: reduction() for name in REDUCTIONS})
+FUNCTIONS.update({"prod": reduction(fold=lambda x, y: x * y), "product": reduction(fold=lambda x, y: x * y),
+                  "sum": reduction(fold=lambda x, y: x + y)})
 FUNCTIONS.update({name: reduction(tuple_ok=False) for name in ARG_REDUCTIONS})
 FUNCTIONS["average"] = reduction()
 FUNCTIONS.update({

@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from shapelint import numpy_api
 from shapelint.shapes import Dim, Shape, ShapeError, concrete, ops
-from shapelint.values import Args, Array, Int, shape_of
+from shapelint.shapes.dim import substitute
+from shapelint.values import Args, Array, Int, Tup, shape_of
 from test_shapes_oracle import (
     _SCALE, Symbolizer, S, arr, assert_agree, check, check_symbolic, dim_values, refused, related_shapes, run_numpy,
     run_ops, shapes,
@@ -639,3 +640,24 @@ def test_declared_sizes_that_differ_refuse():
 
 def test_letters_are_ascii():
     assert set(string.ascii_letters) == set(ops._LETTERS)
+
+
+@given(sizes=st.lists(st.integers(0, 6), min_size=1, max_size=4), name=st.sampled_from(["prod", "sum"]),
+       symbolic=st.booleans())
+def test_prod_and_sum_of_a_tuple_of_sizes(sizes, name, symbolic):
+    """``np.prod(X.shape[1:])``: the size numpy computes, an integer (a reshape takes it); with
+    symbolic sizes, a product (or sum) that evaluates to numpy's number."""
+    names = [f"s{i}" for i in range(len(sizes))]
+    dims = [Dim.sym(nm) if symbolic else Dim.lit(v) for nm, v in zip(names, sizes)]
+    out = numpy_api.FUNCTIONS[name](Args([Tup(tuple(Int(dm) for dm in dims), False)], {}))
+    expected = getattr(np, name)(tuple(sizes))
+    assert isinstance(out, Int) and np.issubdtype(np.asarray(expected).dtype, np.integer)
+    value = substitute(out.dim, {nm: Dim.lit(v) for nm, v in zip(names, sizes)})
+    assert value is not None and value.value == int(expected)
+
+
+def test_prod_of_a_tuple_is_unknown_where_numpy_gives_a_float_or_an_axis_is_given():
+    assert not isinstance(numpy_api.FUNCTIONS["prod"](Args([Tup((), False)], {})), Int)  # np.prod(()) is 1.0
+    t = Tup((Int(Dim.lit(2)), Int(Dim.lit(3))), False)
+    assert not isinstance(numpy_api.FUNCTIONS["prod"](Args([t], {"axis": Int(Dim.lit(0))})), Int)
+    assert numpy_api.FUNCTIONS["prod"](Args([Tup((Int(None), Int(Dim.lit(3))), False)], {})) == Int(None)

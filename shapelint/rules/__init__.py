@@ -13,7 +13,7 @@ ALL_RULES: list[Rule] = sorted(
         meta.REVEAL, matmul.RULE, gradients.SHAPE, gradients.TRANSPOSED, transpose.RULE,
         broadcast.ERROR, broadcast.OUTER, contract.RULE, reshape.RULE, axis.RULE, broadcast.INPLACE,
         meta.SYNTAX, meta.INTERNAL, declarations.RULE, suppression.RULE,
-        concat.RULE, einsum.RULE, reduction.RULE, unpack.RULE,
+        concat.RULE, einsum.RULE, reduction.RULE, reduction.MISALIGNED, unpack.RULE,
     ],
     key=lambda r: r.code,
 )

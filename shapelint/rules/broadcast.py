@@ -36,6 +36,8 @@ def check_elementwise(event, ctx) -> None:
         notes = [ctx.describe(n, v) for n, v in operands]
         ctx.report(ERROR, event.node, msg, notes)
         return
+    if reduction.check_misaligned(ctx, event.node, operands):
+        return
     if len(operands) != 2:
         return
     for (cn, cv), (vn, vv) in (operands, operands[::-1]):
@@ -63,7 +65,11 @@ def check_inplace(event, ctx) -> None:
         return
     d = event.data
     err = d["error"]
-    if err is None or ctx.documentation_only([d["tval"], d["vval"]]):
+    if ctx.documentation_only([d["tval"], d["vval"]]):
+        return
+    if err is None:
+        if event.kind == "inplace" and d["value"] is not None:
+            reduction.check_misaligned(ctx, event.node, [(d["target"], d["tval"]), (d["value"], d["vval"])])
         return
     # a value unpacked from a call's result (a, x[i] = f()) has no node of its own
     t, v = ctx.code(d["target"]), ctx.code(d["value"]) if d["value"] is not None else "the unpacked value"

@@ -1,5 +1,7 @@
 """SL013 reduction-axis: a reduction whose result cannot meet the array it is then used with,
 reported at the reduction (where the fix goes), not where the shapes finally collide.
+SL015 reduction-misaligned: one whose result meets the array it was reduced from with its axes
+lined up against the wrong ones (``X - X.sum(axis=1)``).
 
 SL005 and SL012 ask ``blame`` first: when exactly one operand is a reduction that dropped axes
 and keeping them (``keepdims=True``), or reducing over another single axis, would have fitted,
@@ -12,7 +14,8 @@ from typing import Callable, Optional
 
 import libcst as cst
 
-from ..shapes import MaybeShape, fmt_shape, ops
+from ..shapes import MaybeShape, Shape, fmt_dim, fmt_shape, ops
+from ..shapes import dim as D
 from ..shapes.errors import ShapeError
 from ..values import Array, Reduced, shape_of
 from .base import Rule
@@ -122,6 +125,72 @@ def report(ctx, found, use_node, used_with: str, notes=()) -> bool:
     return True
 
 
+def _shifted_axes(red: Reduced) -> list[tuple[int, int]]:
+    """(axis of the source, axis it lines up with) for each axis the reduction kept that
+    broadcasting against the source puts in another place, leaving out size-1 axes (which
+    broadcast anywhere).  Empty when only leading axes were reduced (``X - X.mean(axis=0)``)."""
+    source = red.source
+    n = len(source.dims)
+    axes = red.axis if isinstance(red.axis, tuple) else (red.axis,)
+    if not n or any(not isinstance(a, int) or not -n <= a < n for a in axes):
+        return []
+    gone = {a % n for a in axes}
+    kept = [p for p in range(n) if p not in gone]
+    start = n - len(kept)
+    return [(p, start + j) for j, p in enumerate(kept)
+            if p != start + j and D.is_one(source.dims[p]) is not True]
+
+
+def check_misaligned(ctx, use_node, operands) -> bool:
+    """SL015 for an elementwise operation or in-place update (``operands``: (node, value) pairs)
+    where one operand is a reduction that dropped axes other than the leading ones and another
+    has exactly the shape it was reduced from: broadcasting lines the kept axes up with the
+    wrong ones.  True when reported."""
+    for i, (node, value) in enumerate(operands):
+        if not isinstance(value, Array) or value.reduced is None or value.reduced.node is None or value.expanded:
+            continue
+        red = value.reduced
+        source = red.source
+        if not source.fixed or any(d is None for d in source.dims):
+            continue
+        same = [(n, v) for k, (n, v) in enumerate(operands) if k != i and shape_of(v) == source]
+        shifted = _shifted_axes(red)
+        if not same or not shifted or ctx.line(red.node) is None or id(red.node) in ctx.blamed:
+            continue
+        if not ctx.settings.enabled(MISALIGNED.code):
+            return False
+        ctx.blamed.add(id(red.node))
+        other_node, other = same[0]
+        expr, other_code = ctx.code(red.node), ctx.code(other_node)
+        p, q = shifted[0]
+        a, b = source.dims[p], source.dims[q]
+        func = red.node.func if isinstance(red.node, cst.Call) else None
+        name = func.attr.value if isinstance(func, cst.Attribute) else (func.value if isinstance(func, cst.Name) else "")
+        row = "row" if len(source.dims) == 2 else "slice"
+        wrong = f"each element meets the {name or 'reduction'} of another {row}"
+        if D.equal(a, b, False) is True:
+            effect = f"nothing raises, but {wrong}"
+        else:
+            effect = f"numpy raises unless {fmt_dim(a)} == {fmt_dim(b)}, and where they are equal {wrong}"
+        line = ctx.line(use_node)
+        at = f" at line {line}" if line is not None and line != ctx.line(red.node) else ""
+        msg = (f"{expr} reduces {fmt_shape(source)} to {fmt_shape(shape_of(value))}, which then meets "
+               f"{other_code} {fmt_shape(source)} in {ctx.code(use_node)}{at}: broadcasting lines its axis {p} "
+               f"({fmt_dim(a)}) up with axis {q} ({fmt_dim(b)}), not axis {p}; {effect}")
+        keep = ops.reduce(source, red.axis, keepdims=True)
+        fix = None
+        if isinstance(red.node, cst.Call):
+            fix = (red.node, ctx.module.code_for_node(_with_keepdims(red.node)).strip())
+        notes = [ctx.describe(other_node, other)]
+        src = _reduced_operand(ctx, red.node)
+        if src is not None:
+            notes.insert(0, ctx.describe(src))
+        ctx.report(MISALIGNED, red.node, msg, list(dict.fromkeys(notes)),
+                   f"keepdims=True keeps it as {fmt_shape(keep)}, which lines up", fix=fix)
+        return True
+    return False
+
+
 RULE = Rule(
     code="SL013",
     name="reduction-axis",
@@ -155,6 +224,43 @@ RULE = Rule(
     ```python
     X_mean = X.mean(axis=1, keepdims=True)  # (n, 1)
     centered = X - X_mean
+    ```
+    """,
+)
+
+MISALIGNED = Rule(
+    code="SL015",
+    name="reduction-misaligned",
+    severity="warning",
+    summary="A reduction over trailing axes without `keepdims=True` meets the array it was reduced from, its axes lined up with the wrong ones.",
+    events=(),  # reported by SL005's and SL012's checks, which see where the result is used
+    doc="""
+    ## What it does
+    Reports an elementwise operation or in-place update between the result of a reduction
+    (`sum`, `mean`, `max`, `np.linalg.norm` ... with `axis=` and without `keepdims=True`) and
+    an array of exactly the shape that was reduced, when the reduction was over some axis other
+    than the leading ones: `X - X.sum(axis=1)` with `X` of shape `(n, d)`. Broadcasting lines
+    shapes up from the right, so the `(n,)` of row sums meets the `d` axis.
+
+    Reducing the leading axes lines up as meant (`X - X.mean(axis=0)` centres the columns)
+    and is not reported; nor is a kept axis of size 1, nor a side expanded on purpose
+    (`X.sum(axis=1)[:, None]`).
+
+    ## Why is this bad?
+    When the sizes differ (`n != d`), numpy raises, but only for the data that shows it;
+    when they are equal (a square matrix, a batch as large as the feature count), nothing
+    raises and each element is combined with the reduction of another row: a normalisation
+    `P / P.sum(axis=1)` divides column `j` by the sum of row `j`. Where the sizes cannot be
+    told apart (`n` against `h*w*c`), this is reported as a warning rather than as SL005.
+
+    ## Example
+    ```python
+    P = counts / counts.sum(axis=1)   # counts is (n, n)
+    ```
+
+    ## Use instead
+    ```python
+    P = counts / counts.sum(axis=1, keepdims=True)
     ```
     """,
 )
