@@ -594,6 +594,20 @@ def module_of(rel: str) -> str:
 
 
 def imported_files(site: Path, rel: str, corpus: set[str]) -> list[str]:
+    """The corpus files ``rel`` reaches through imports, directly or through the files it
+    imports (as a check of the whole corpus would follow calls into them: numpy-ml's layers call
+    the initializers, which make the activations)."""
+    seen = {rel}
+    todo = [rel]
+    while todo:
+        for f in _direct_imports(site, todo.pop(), corpus):
+            if f not in seen:
+                seen.add(f)
+                todo.append(f)
+    return sorted(seen - {rel})
+
+
+def _direct_imports(site: Path, rel: str, corpus: set[str]) -> list[str]:
     by_module = {module_of(f): f for f in corpus}
     tree = ast.parse((site / rel).read_text(encoding="utf-8"))
     package = module_of(rel).split(".")
@@ -618,9 +632,6 @@ def imported_files(site: Path, rel: str, corpus: set[str]) -> list[str]:
         f = by_module.get(name)
         if f and f != rel:
             deps.add(f)
-            if f.endswith("__init__.py"):
-                # a package re-exports its submodules' names
-                deps.update(d for d in imported_files(site, f, corpus) if d != rel)
     return sorted(deps)
 
 

@@ -105,6 +105,18 @@ def test_imported_files_follow_package_reexports(real_code, tmp_path):
     ]
 
 
+def test_imported_files_follow_imports_of_imports(real_code, tmp_path):
+    # the layers call an initializer, which makes the activation: a check of the whole corpus
+    # follows both, so the mutants' check needs both; a cycle ends
+    site, _ = mutate(real_code, tmp_path)
+    (site / "pkg" / "utils" / "helpers.py").write_text("from .acts import Sigmoid\n")
+    (site / "pkg" / "utils" / "acts.py").write_text("from .helpers import helper\nclass Sigmoid:\n    pass\n")
+    corpus = {"pkg/nn/layers.py", "pkg/utils/__init__.py", "pkg/utils/helpers.py", "pkg/utils/acts.py"}
+    assert real_code.imported_files(site, "pkg/nn/layers.py", corpus) == [
+        "pkg/utils/__init__.py", "pkg/utils/acts.py", "pkg/utils/helpers.py",
+    ]
+
+
 def test_judge(real_code):
     original = {"h": {"signature": ["dict", {"Y": ["array", [7, 3]], "loss": ["array", []]}]}}
     m = real_code.Mutant(0, "f.py", "f", "drop .T", "", [], (1, 1), frozenset({1}), 1,
