@@ -630,30 +630,54 @@ class StatementsMixin:
         return False
 
     def loop(self, node, body) -> None:
-        """A loop body runs with what holds on every iteration: a first, silent
-        pass finds the names the body changes; those become unknown; a second
-        pass reports.  So nothing rests on a shape the loop changes, once."""
+        """A loop body runs with what holds on every iteration: a first pass (the first
+        iteration, with what holds before the loop) finds the names the body changes; those
+        become unknown; a second pass reports.  So nothing rests on a shape the loop changes,
+        once.  What fails on the first iteration is reported too, where the second pass does
+        not see it fail (a failure whose result, unknown, comes round as the next input)."""
         before = self.env
+        first: list = []
         if self.loop_depth >= MAX_LOOP_NESTING:
             self.env = dict(before)
             self.forget_assigned(node)
         else:
             self.env = dict(before)
-            self.silent += 1
+            reporting = not self.silent
+            sink = self.sink
+            if reporting:
+                self.sink = first.append
+            else:
+                self.silent += 1
             self.loop_depth += 1
             try:
                 body()
             finally:
-                self.silent -= 1
+                self.sink = sink
+                if not reporting:
+                    self.silent -= 1
                 self.loop_depth -= 1
             self.env = join_envs(before, self.env)
         widened = self.env
         self.env = dict(widened)
         self.loop_depth += 1
+        failed: set = set()
+        sink = self.sink
+
+        def forward(event) -> None:
+            if event.data.get("error") is not None:
+                failed.add((event.kind, id(event.node)))
+            sink(event)
+
+        if first:
+            self.sink = forward
         try:
             body()
         finally:
+            self.sink = sink
             self.loop_depth -= 1
+        for event in first:
+            if event.data.get("error") is not None and (event.kind, id(event.node)) not in failed:
+                sink(event)
         self.env = join_envs(widened, self.env)
 
     def s_Try(self, node) -> bool:
