@@ -39,7 +39,25 @@ class Made(Unknown):
     its class is looked up then."""
 
     qualname: str
+    # the arguments, kept when one is a string (a mode or a name the constructor dispatches on):
+    # an instance made with them is what is called or asked for a method later
+    args: tuple = ()
+    kwargs: tuple = ()  # (name, value) pairs
     is_callable = True  # joins with other callables into a Union
+
+
+@dataclass(frozen=True)
+class MadeMethod(Unknown):
+    """``m.name`` where m is a Made: the method of its class, looked up when it is called with
+    a shape (``act = Sigmoid()`` in another file, then ``act.fn(Z)``)."""
+
+    made: Made
+    name: str
+    is_callable = True
+
+
+def is_string(v: Optional[Value]) -> bool:
+    return isinstance(v, Obj) and v.kind.startswith("str:")
 
 
 @dataclass(frozen=True)
@@ -312,6 +330,6 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 
 __all__ = [
     "Origin", "Reduced", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
-    "Never", "NEVER", "Partial", "Union", "Made",
+    "Never", "NEVER", "Partial", "Union", "Made", "MadeMethod", "is_string",
     "shape_of", "dims_of", "int_of", "join", "Args", "array", "carried_reduction", "map_dims", "Shape",
 ]

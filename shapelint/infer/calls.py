@@ -12,12 +12,12 @@ from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    LIST, NEVER, NONE, UNKNOWN, Args, Array, Int, Made, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union, Unknown, Value,
-    is_list, join, shape_of,
+    LIST, NEVER, NONE, UNKNOWN, Args, Array, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union,
+    Unknown, Value, is_list, is_string, join, shape_of,
 )
 from . import summary
 from .expressions import key_of
-from .scope_info import ClassRef, FuncInfo, FuncRef, Instance
+from .scope_info import BoundMethod, ClassInfo, ClassRef, FuncInfo, FuncRef, Instance, store_key
 
 MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
 # patterns of argument shapes (symbols renamed, see summary.py) for which one function's return
@@ -40,6 +40,10 @@ def _signature(v: Value) -> str:
         return "T(" + ",".join(_signature(x) for x in v.items) + ")"
     if isinstance(v, Int):
         return "I" + _dim_key(v.dim)
+    if is_string(v):
+        return "S" + repr(v.kind[4:])  # type: ignore[union-attr]  # a mode string decides branches
+    if isinstance(v, Instance) and v.attrs:
+        return f"O{id(v.info)}(" + ",".join(f"{k}={_signature(x)}" for k, x in v.attrs) + ")"
     return type(v).__name__  # a float's value, an object's identity: no shape depends on them
 
 
@@ -51,6 +55,9 @@ def _carries_shape(v: Value) -> bool:
     return isinstance(v, Tup) and any(isinstance(x, Int) and x.dim is not None for x in v.items)
 
 
+# string methods that give a string from a known one with no argument (mode strings: act.lower())
+STRING_METHODS = {"lower": str.lower, "upper": str.upper, "strip": str.strip, "casefold": str.casefold,
+                  "lstrip": str.lstrip, "rstrip": str.rstrip, "title": str.title, "capitalize": str.capitalize}
 GROWING = {"extend", "insert", "__iadd__", "__setitem__"}  # list methods that add items of unknown shape
 BUILTINS = {"len", "reveal_shape", "int", "float", "abs", "range", "bool", "print", "isinstance", "list",
             "tuple", "round", "min", "max", "sum", "enumerate", "zip", "dict"}
@@ -114,21 +121,38 @@ class CallsMixin:
                 return self.apply(handler, Args(args, kwargs, star, self.distinct), node, operands=arg_nodes)
             if kind.startswith("builtin:"):
                 return self._builtin(kind[8:], node, args, kwargs, star)
+            if kind.startswith("str-method:") and not args and not kwargs and not star:
+                method, _, text = kind[11:].partition(":")
+                return Obj("str:" + STRING_METHODS[method](text))
             return UNKNOWN
         if isinstance(callee, Made):
-            return self._call_qualified(callee.qualname, node, args, kwargs, star, arg_nodes, made=True)
+            return self._call_qualified(callee.qualname, node, args, kwargs, star, arg_nodes, made=callee, eager=eager)
+        if isinstance(callee, MadeMethod):
+            if not eager and not any(_carries_shape(v) for v in args + list(kwargs.values())):
+                return UNKNOWN  # another file is parsed only when a shape goes into it
+            cls = self.foreign(callee.made.qualname)
+            if not isinstance(cls, ClassRef):
+                return UNKNOWN
+            inst = self.instance(cls.info, list(callee.made.args), dict(callee.made.kwargs), star)
+            m = cls.info.methods.get(callee.name)
+            if m is None:
+                return UNKNOWN
+            return self.call_function(m, node, args, kwargs, star, arg_nodes, bound=True, instance=inst)
         if isinstance(callee, FuncRef):
             return self.call_function(callee.info, node, args, kwargs, star, arg_nodes, bound=bound)
+        if isinstance(callee, BoundMethod):
+            return self.call_function(callee.info, node, args, kwargs, star, arg_nodes, bound=True,
+                                      instance=callee.instance)
         if isinstance(callee, ClassRef):
             init = callee.info.methods.get("__init__")
             if init is not None:
                 self.call_function(init, node, args, kwargs, star, arg_nodes, bound=True)
-            return Instance(callee.info)
+            return self.instance(callee.info, args, kwargs, star)
         if isinstance(callee, Instance):
             method = callee.info.methods.get("__call__")
             if method is None:
                 return UNKNOWN
-            return self.call_function(method, node, args, kwargs, star, arg_nodes, bound=True)
+            return self.call_function(method, node, args, kwargs, star, arg_nodes, bound=True, instance=callee)
         if isinstance(callee, Partial):
             merged = {**dict(callee.kwargs), **kwargs}
             return self.call_value(callee.func, node, list(callee.args) + args, merged, star,
@@ -146,28 +170,35 @@ class CallsMixin:
             return result
         return UNKNOWN
 
-    def _call_qualified(self, qualname: str, node, args, kwargs, star, arg_nodes, made: bool = False,
+    def _call_qualified(self, qualname: str, node, args, kwargs, star, arg_nodes, made: Optional[Made] = None,
                         eager: bool = False) -> Value:
         """``pkg.f(...)``: numpy's table, else a function or class of another checked file.
         ``made``: calling what calling ``qualname`` made before any shape was at hand."""
-        handler = None if made else numpy_api.lookup_function(qualname)
+        handler = None if made is not None else numpy_api.lookup_function(qualname)
         if handler is not None:
             a = Args(args, kwargs, star, self.distinct)
             return self.apply(handler, a, node, operands=arg_nodes, name=qualname)
-        if qualname == "functools.partial" and args and not star and not made:
+        if qualname == "functools.partial" and args and not star and made is None:
             return Partial(args[0], tuple(args[1:]), tuple(kwargs.items()))
         # another checked file is parsed only when a known shape goes into it, or when the call is
-        # one option of a function chosen at run time (self._fn(*shape) gets the sizes one by one)
+        # one option of a function chosen at run time (self._fn(*shape) gets the sizes one by one),
+        # or when what was made with a string (ActivationInitializer("Sigmoid")) is called
         if not eager and not any(_carries_shape(v) for v in args + list(kwargs.values())):
-            # an instance made now may be called with shapes later (init = Initializer(); init((n, d)))
-            return UNKNOWN if made else Made(qualname)
+            if made is None:
+                # an instance made now may be called with shapes later (init = Initializer(); init((n, d)))
+                if not star and any(is_string(v) for v in args + list(kwargs.values())):
+                    return Made(qualname, tuple(args), tuple(sorted(kwargs.items())))
+                return Made(qualname)
+            if not made.args and not made.kwargs:
+                return UNKNOWN
         callee = self.foreign(qualname)
-        if made:
+        if made is not None:
             # an instance of a class of another file, called: its __call__ (the class's
-            # attributes come from its own methods, whatever its constructor was given)
+            # attributes come from its own methods, and from what its constructor was given
+            # where that was a string)
             if not isinstance(callee, ClassRef):
                 return UNKNOWN
-            callee = Instance(callee.info)
+            callee = self.instance(callee.info, list(made.args), dict(made.kwargs), False)
         if isinstance(callee, (FuncRef, ClassRef, Instance)):
             return self.call_value(callee, node, args, kwargs, star, arg_nodes, bound=False)
         return UNKNOWN
@@ -205,10 +236,14 @@ class CallsMixin:
                 if key is not None:
                     self.store(key, Array(None))
             return Obj("method:" + name), False
+        if isinstance(receiver, Obj) and receiver.kind.startswith("str:") and name in STRING_METHODS:
+            return Obj(f"str-method:{name}:{receiver.kind[4:]}"), False  # "ReLU".lower(): a known string
         if isinstance(receiver, Obj) and receiver.kind == "generator":
             return Obj("genmethod:" + name), False
         if isinstance(receiver, Obj) and receiver.kind == "self" and self.cls is not None:
             m = self.cls.methods.get(name)
+            if m is not None and self.instance_self is not None:
+                return BoundMethod(m, self.instance_self), True  # self.f() of an instance with its own attributes
             return (FuncRef(m), True) if m is not None else (UNKNOWN, False)
         if self.cls is not None and self.func is not None and self.cls.mro and is_super(func.value):
             # super().name(...): the method after the one running now's class, for this self
@@ -216,7 +251,11 @@ class CallsMixin:
             return (FuncRef(m), True) if m is not None else (UNKNOWN, False)
         if isinstance(receiver, Instance):
             m = receiver.info.methods.get(name)
+            if m is not None and receiver.attrs:
+                return BoundMethod(m, receiver), True
             return (FuncRef(m), True) if m is not None else (UNKNOWN, False)
+        if isinstance(receiver, Made):
+            return MadeMethod(receiver, name), False
         return UNKNOWN, False
 
     def _args(self, node: cst.Call):
@@ -312,7 +351,8 @@ class CallsMixin:
         if self.site_log is not None:
             self.site_log.append(site_key)
 
-    def call_function(self, info: FuncInfo, node, args, kwargs, star, arg_nodes, bound: bool) -> Value:
+    def call_function(self, info: FuncInfo, node, args, kwargs, star, arg_nodes, bound: bool,
+                      instance: Optional[Instance] = None) -> Value:
         params = [p for p in info.params if p.kind in ("pos", "kwonly")]
         if info.is_method and bound and params:
             params = params[1:]
@@ -352,12 +392,57 @@ class CallsMixin:
         result = self._declared_return(info, b, node)
         if result is UNKNOWN and not info.ret.is_int:
             owner = info.owner if info.owner is not None else self
+            if instance is not None and instance.attrs and info.is_method and info.params:
+                given = {**given, info.params[0].name: instance}  # self, with its own attributes
             result = owner.infer_return(info, given)
         if isinstance(result, Array) and info.owner is not None and info.owner is not self:
             # where the shape came from is in another file: the note names the call made here
             name = f"{info.cls.name}.{info.name}" if info.cls is not None else info.name
             result = Array(result.shape, Origin("foreign", node, name), result.expanded, result.boolean)
         return result
+
+    def instance(self, info: ClassInfo, args: list, kwargs: dict, star: bool) -> Instance:
+        """An instance of ``info`` made with these arguments: with attributes of its own when a
+        string went in (what ``__init__`` then stores directly, where no other method stores
+        it), else one like every other."""
+        init = info.methods.get("__init__")
+        if star or init is None or not any(is_string(v) for v in args + list(kwargs.values())):
+            return Instance(info)
+        owner = init.owner if init.owner is not None else self
+        if not info.collected:
+            owner.collect_attributes(info)
+        params = [p for p in init.params if p.kind in ("pos", "kwonly")][1:]
+        given = {p.name: v for p, v in zip([p for p in params if p.kind == "pos"], args)}
+        names = {p.name for p in params}
+        given.update({k: v for k, v in kwargs.items() if k in names})
+        own = store_key(info, init)
+        elsewhere = {k.split("[", 1)[0] for m, stores in info.method_stores.items() if m != own for k in stores}
+        saved_stores, info.stores = info.stores, {}
+        values, owner.values = owner.values, {}
+        collecting, owner.collecting = owner.collecting, True
+        owner.silent += 1
+        owner.summarising += 1
+        returns: list = []
+        try:
+            owner.analyse_function(init, init.closure, init.outer, given=given, returns=returns)
+            stored = info.stores
+        finally:
+            owner.summarising -= 1
+            owner.silent -= 1
+            owner.collecting = collecting
+            owner.values = values
+            info.stores = saved_stores
+        if returns:
+            return Instance(info)  # an early return: what is stored depends on the path
+        attrs = []
+        for key, vs in sorted(stored.items()):
+            if key.split("[", 1)[0] in elsewhere or not vs:
+                continue
+            v = vs[0]
+            for w in vs[1:]:
+                v = join(v, w)
+            attrs.append((key, v))
+        return Instance(info, tuple(attrs))
 
     def infer_return(self, info: FuncInfo, given: dict) -> Value:
         """An undeclared return: run the body (silently) with this call's arguments.  NEVER

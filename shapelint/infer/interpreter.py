@@ -15,7 +15,7 @@ from .calls import BUILTINS, CallsMixin, is_super
 from .events import Event
 from . import inplace_rank
 from .expressions import ExpressionsMixin
-from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, function_info, linearize
+from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, Instance, function_info, linearize, store_key
 from .statements import StatementsMixin, names_passed_to_error_context
 from .walk import iter_children
 
@@ -48,6 +48,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.func: Optional[FuncInfo] = None
         self.cls: Optional[ClassInfo] = None
         self.collecting = False  # record self.X stores into the class (first round)
+        self.instance_self = None  # the Instance whose method runs now, when it has attributes of its own
         self.fixed_symbols: set[str] = set()
         self.deferred: list[tuple[Callable[[], None], str]] = []
         self.container_bases: set[str] = set()  # names whose items are tracked as "name[...]"
@@ -261,7 +262,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         # may come before the next base's methods
         if len(known) > 1 and any(c.open for b in known for c in b.lineage()):
             return
-        mro = linearize(known) if known else None
+        if not known:
+            info.open = False  # no base but object or ABC: nothing unknown comes after it
+            return
+        mro = linearize(known)
         if mro is None:
             return
         info.open = any(c.open for c in mro)
@@ -311,12 +315,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         collecting, self.collecting = self.collecting, True
         try:
             for m in storing:
-                seen[_store_key(info, m)] = self._collect(info, m)
+                seen[store_key(info, m)] = self._collect(info, m)
             # a method that read an attribute before a later method stored it (forward sets
             # self.n_in, _init_params reads it) runs once more with what every method stores
             final = _joined(info)
             for m in storing:
-                key = _store_key(info, m)
+                key = store_key(info, m)
                 before = seen[key]
                 changed = {k.split("[", 1)[0] for k in before.keys() | final.keys() if before.get(k) != final.get(k)}
                 if changed & _self_use(m)[1]:
@@ -349,7 +353,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             runner.collecting = collecting
         # a second run replaces what it stores again; a store it no longer reaches (an append
         # to a list now unknown) still counts
-        key = _store_key(info, m)
+        key = store_key(info, m)
         info.method_stores[key] = {**info.method_stores.get(key, {}), **info.stores}
         return seen
 
@@ -386,7 +390,8 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def _analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
                           given: Optional[dict] = None, returns: Optional[list] = None) -> Optional[bool]:
         saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
-                 self.return_values, self.raising)
+                 self.return_values, self.raising, self.instance_self)
+        self.instance_self = None
         self.return_values = returns
         self.raising = False
         leaves: Optional[bool] = None
@@ -404,6 +409,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for k, p in enumerate(info.params):
             if k == 0 and info.is_method and p.kind == "pos":
                 self.env[p.name] = Obj("self")
+                mine = given.get(p.name) if given else None
+                if isinstance(mine, Instance) and mine.attrs and mine.info is info.cls:
+                    self.env.update(mine.attrs)  # what this instance's constructor stored
+                    self.instance_self = mine
                 continue
             self.env[p.name] = given[p.name] if given and p.name in given else self.param_value(p, info)
         for node, message in info.errors:
@@ -418,7 +427,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             self.emit("internal", info.node, exc=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
         finally:
             (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
-             self.return_values, self.raising) = saved
+             self.return_values, self.raising, self.instance_self) = saved
         return leaves
 
     def param_value(self, p, info: Optional[FuncInfo] = None) -> Value:
@@ -444,12 +453,6 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
 
 
 _ASSIGNING = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)
-
-
-def _store_key(info: ClassInfo, m: FuncInfo) -> str:
-    """What a method's stores are kept under: its name, or for a method of a base (one a
-    method calls as super().name, maybe under the same name) the defining class's too."""
-    return m.name if m.defined_in is None or m.defined_in is info else f"{m.defined_in.name}.{m.name}"
 
 
 def _reached_through_super(info: ClassInfo, methods: list) -> list:

@@ -176,7 +176,27 @@ class ClassRef(Value):
 
 @dataclass(frozen=True)
 class Instance(Value):
+    """An instance of a class of the checked files.  ``attrs``: what its ``__init__`` stored on
+    self for the arguments it was made with (``ActivationInitializer("Sigmoid")``), where no
+    other method stores it; its methods see these instead of what every construction stores."""
+
     info: ClassInfo
+    attrs: tuple = ()  # ("self.X", value) pairs
+
+
+@dataclass(frozen=True)
+class BoundMethod(Value):
+    """``inst.f`` for an instance with attributes of its own: f runs with them."""
+
+    info: FuncInfo
+    instance: Instance
+    is_callable = True  # joins with other callables into a Union
+
+
+def store_key(info: ClassInfo, m: FuncInfo) -> str:
+    """What a method's stores are kept under: its name, or for a method of a base (one a
+    method calls as super().name, maybe under the same name) the defining class's too."""
+    return m.name if m.defined_in is None or m.defined_in is info else f"{m.defined_in.name}.{m.name}"
 
 
 def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstrings: bool = False) -> FuncInfo:

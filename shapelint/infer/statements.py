@@ -13,12 +13,13 @@ from ..shapes.dim import display_name, substitute
 from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    LIST, UNKNOWN, Array, ArrayOrList, DictLit, Int, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of,
-    is_arraylike, join, shape_of,
+    LIST, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of,
+    is_arraylike, is_string, join, shape_of,
 )
 from ..shapes import Shape
 from . import inplace_rank
 from .expressions import int_arith, key_of
+from .scope_info import ClassRef
 from .walk import iter_children
 
 SHAPE_COMMENT = re.compile(r"^#\s*shape\s*:\s*\(([^()]*)\)")
@@ -78,6 +79,27 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     if not names or not all(type(n) is cst.Name and n.value in LIST_TYPES for n in names):
         return None
     return test.args[0].value.value, positive
+
+
+def _string_truth(left: Optional[Value], right: Optional[Value], op) -> Optional[bool]:
+    """``s == "relu"``, ``"affine" in s``, ``s is None`` with s a string known here (a literal,
+    or what a call passed); None when not decided."""
+    if type(op) in (cst.Is, cst.IsNot) and isinstance(right, NoneVal):
+        if isinstance(left, NoneVal):
+            truth = True
+        elif is_string(left) or isinstance(left, Array):
+            truth = False
+        else:
+            return None
+        return truth if type(op) is cst.Is else not truth
+    if not (is_string(left) and is_string(right)):
+        return None
+    a, b = left.kind[4:], right.kind[4:]  # type: ignore[union-attr]
+    if type(op) in (cst.Equal, cst.NotEqual):
+        return (a == b) == (type(op) is cst.Equal)
+    if type(op) in (cst.In, cst.NotIn):
+        return (a in b) == (type(op) is cst.In)
+    return None
 
 
 class StatementsMixin:
@@ -568,11 +590,16 @@ class StatementsMixin:
             return True if True in (a, b) else (False if a is False and b is False else None)
         if type(test) is cst.Call:
             found = _isinstance_list(test)
-            return False if found is not None and isinstance(self.env.get(found[0]), Array) else None
+            if found is not None and isinstance(self.env.get(found[0]), Array):
+                return False
+            return self._isinstance_of_string(test)
         if not type(test) is cst.Comparison or len(test.comparisons) != 1:
             return None
         comp = test.comparisons[0]
         left, right = self.value_of(test.left), self.value_of(comp.comparator)
+        strings = _string_truth(left, right, comp.operator)
+        if strings is not None:
+            return strings
         if not (isinstance(left, Int) and isinstance(right, Int) and left.dim is not None and right.dim is not None):
             return None
         a, b = left.dim.value, right.dim.value
@@ -580,6 +607,31 @@ class StatementsMixin:
             return None
         compare = COMPARE.get(type(comp.operator))
         return compare(a, b) if compare is not None else None
+
+    def _isinstance_of_string(self, test: cst.Call) -> Optional[bool]:
+        """``isinstance(s, str)`` for a string known here (a literal, or what a call passed):
+        true; ``isinstance(s, C)`` for a class C of the checked files whose bases are all known
+        there (so none is ``str``): false.  Tuples of those, any true."""
+        if type(test.func) is not cst.Name or test.func.value != "isinstance" or len(test.args) != 2:
+            return None
+        if self.lookup(test.func.value) != Obj("builtin:isinstance") or not is_string(self.value_of(test.args[0].value)):
+            return None
+        kinds = test.args[1].value
+        answers = [self._is_str_class(k) for k in (kinds.elements if type(kinds) is cst.Tuple else [kinds])]
+        if True in answers:
+            return True
+        return False if answers and all(a is False for a in answers) else None
+
+    def _is_str_class(self, element) -> Optional[bool]:
+        node = element.value if isinstance(element, cst.Element) else element
+        if type(node) is cst.Name and node.value == "str" and self.lookup("str") is UNKNOWN:  # not rebound
+            return True
+        value = self.value_of(node)
+        if isinstance(value, Obj) and value.kind.startswith("qual:"):
+            value = self.foreign(value.kind[5:])  # the class is needed: the test decides a branch
+        if isinstance(value, ClassRef) and not value.info.open:
+            return False  # every base a class of the checked files, object or ABC: not str
+        return None
 
     def element_of(self, node, it: Value) -> Value:
         """What one step of ``for x in <node>`` binds x to."""
