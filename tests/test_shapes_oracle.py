@@ -449,6 +449,79 @@ def test_index(shape, items):
           lambda: arr(shape)[np_items], f"{shape}[{np_items}]")
 
 
+@st.composite
+def array_index(draw, shape):
+    """(ops.Advanced, numpy index) for an array index into ``shape`` at some axis: integers of
+    any shape (in bounds when the axis has room), or a boolean mask over the axes from there."""
+    axis = draw(st.integers(0, max(len(shape) - 1, 0)))
+    kind = draw(st.sampled_from(["int", "int-unknown", "mask", "mask-unknown"]))
+    if kind.startswith("int"):
+        ishape = tuple(draw(st.lists(st.integers(0, 3), min_size=1, max_size=2)))
+        size = shape[axis] if shape else 0
+        values = np.array(draw(st.lists(st.integers(-size, max(size - 1, 0)), min_size=int(np.prod(ishape)),
+                                        max_size=int(np.prod(ishape)))), dtype=int).reshape(ishape)
+        return axis, ops.Advanced(S(ishape), None if kind == "int-unknown" else False), values
+    rank = draw(st.integers(1, max(len(shape) - axis, 1)))
+    mshape = tuple(shape[axis:axis + rank]) or (1,)
+    values = np.array(draw(st.lists(st.booleans(), min_size=int(np.prod(mshape)), max_size=int(np.prod(mshape)))),
+                      dtype=bool).reshape(mshape)
+    return axis, ops.Advanced(S(mshape), None if kind == "mask-unknown" else True), values
+
+
+@MANY
+@given(shape=shapes, data=st.data())
+def test_index_with_one_array(shape, data):
+    """One array index among slices, newaxis and an ellipsis: where ops answers, it has numpy's
+    rank and each dim it knows is numpy's (a mask's count and an index of unknown dtype are not
+    known); where ops refuses, numpy does."""
+    axis, ours, values = data.draw(array_index(shape))
+    # the axes before it: slices, ints (which numpy broadcasts with the array) and newaxis; after
+    # it, maybe more of them, or an ellipsis first and slices up to it
+    consumed = len(ours.shape.dims) if values.dtype == bool else 1
+    plain = {"slice": (ops.Slice(), slice(None)), "int": (Dim.lit(0), 0), "newaxis": (ops.NEWAXIS, None)}
+    if data.draw(st.booleans()):
+        head = [("ellipsis", (ops.ELLIPSIS, Ellipsis))]
+        tail = [plain[data.draw(st.sampled_from(["slice", "int"]))] for _ in range(max(len(shape) - axis - consumed, 0))]
+    else:
+        kinds = [data.draw(st.sampled_from(["slice", "int"])) for _ in range(axis)]
+        head = [(k, plain[k]) for k in kinds]
+        for _ in range(data.draw(st.integers(0, 1))):
+            head.insert(data.draw(st.integers(0, len(head))), ("newaxis", plain["newaxis"]))
+        tail = [plain[data.draw(st.sampled_from(["slice", "int"]))]
+                for _ in range(data.draw(st.integers(0, max(len(shape) - axis - consumed, 0))))]
+    head_ours, head_np = [o for _, (o, _) in head], [n for _, (_, n) in head]
+    tail_ours, tail_np = [o for o, _ in tail], [n for _, n in tail]
+    ours_items, np_items = head_ours + [ours] + tail_ours, tuple(head_np + [values] + tail_np)
+    expected = run_numpy(lambda: arr(shape)[np_items])
+    try:
+        got = ops.index(S(shape), ours_items)
+    except ShapeError:
+        assert expected[0] == REFUSE, f"{shape}[{np_items}]: ops refused, numpy gave {expected}"
+        return
+    if got is None or expected[0] == REFUSE:
+        event("unknown" if got is None else "numpy refused a value (out of bounds)")
+        return
+    assert len(got.dims) == len(expected), f"{shape}[{np_items}]: {got} vs numpy {expected}"
+    for d, e in zip(got.dims, expected):
+        assert d is None or d.value == e, f"{shape}[{np_items}]: {got} vs numpy {expected}"
+    event("answered")
+
+
+def test_index_with_one_array_examples():
+    n, d = Dim.sym("n"), Dim.sym("d")
+    W = Shape((n, d))
+    assert ops.index(W, [ops.Advanced(Shape((Dim.sym("k"),)), None)]) == Shape((None, d))
+    assert ops.index(W, [ops.Advanced(Shape((Dim.sym("k"),)), False)]) == Shape((Dim.sym("k"), d))
+    assert ops.index(W, [ops.Slice(), ops.Advanced(Shape.of(2), False)]) == Shape((n, Dim.lit(2)))
+    assert ops.index(W, [ops.Advanced(Shape((n, d)), True)]) == Shape((None,))
+    assert ops.index(W, [ops.Advanced(Shape.of(2, 2), None)]) is None  # integers or a 2-D mask: not known
+    assert ops.index(W, [ops.Advanced(Shape.of(2), None), ops.Advanced(Shape.of(2), None)]) is None
+    # an int and the array separated by a slice: numpy puts the array's dims first
+    X = Shape((n, d, Dim.sym("c")))
+    assert ops.index(X, [0, ops.Slice(), ops.Advanced(Shape.of(5), False)]) == Shape((Dim.lit(5), d))
+    assert ops.index(X, [ops.Slice(), 0, ops.Advanced(Shape.of(5), False)]) == Shape((n, Dim.lit(5)))
+
+
 # --- shapes with unknown leading axes --------------------------------------------
 #
 # (..., n, d): only the last ``known`` axes of a concrete shape are given.  An answer must be

@@ -220,8 +220,10 @@ class ExpressionsMixin:
             if type(s) is cst.Index:
                 v = self.eval(s.value)
                 index_values.append(v)
-                if isinstance(v, Bool) or (isinstance(v, Array) and v.boolean):
-                    items.append(ops.ARRAY)  # X[True], X[s > 0]: a boolean mask, not an int
+                if isinstance(v, Bool):
+                    items.append(ops.ARRAY)  # X[True]: a boolean, not an int
+                elif isinstance(v, Array) and v.boolean:
+                    items.append(ops.Advanced(v.shape, True))  # X[s > 0]: a mask
                 elif isinstance(v, Int) and v.dim is not None:
                     items.append(v.dim)
                 elif isinstance(v, (NoneVal,)) or (isinstance(v, Obj) and v.kind == "newaxis"):
@@ -231,7 +233,16 @@ class ExpressionsMixin:
                 elif isinstance(v, Int) or (
                         isinstance(v, Array) and v.shape is not None and v.shape.fixed and not v.shape.dims):
                     items.append(None)  # an int whose value is unknown: the axis goes away
-                elif isinstance(v, (Array, Tup)):
+                elif isinstance(v, Array):
+                    items.append(ops.Advanced(v.shape, None))  # W[idx]: integers or a mask
+                elif isinstance(v, Tup) and v.is_list and v.items and all(isinstance(x, Int) for x in v.items):
+                    # W[[0, 2]]: integers; [True, False]: a mask
+                    mask = all(isinstance(x, Bool) for x in v.items)
+                    if mask or not any(isinstance(x, Bool) for x in v.items):
+                        items.append(ops.Advanced(Shape((Dim.lit(len(v.items)),)), mask))
+                    else:
+                        items.append(ops.ARRAY)
+                elif isinstance(v, Tup):
                     items.append(ops.ARRAY)
                 else:
                     items.append(UNKNOWN)

@@ -445,7 +445,28 @@ class Slice:
 
 NEWAXIS = "newaxis"
 ELLIPSIS = "ellipsis"
-ARRAY = "array"  # an integer/boolean array index: advanced indexing
+ARRAY = "array"  # an integer/boolean array index of which nothing is known: advanced indexing
+
+
+class Advanced:
+    """An array index (advanced indexing): its shape (None when not known) and whether it is a
+    boolean mask (True), integers (False) or not known (None)."""
+
+    def __init__(self, shape: MaybeShape, boolean: Optional[bool]):
+        self.shape, self.boolean = shape, boolean
+
+    def effect(self) -> Optional[tuple[int, tuple]]:
+        """(axes it consumes, dims it puts in their place); None when that is not known.  A
+        1-D index consumes one axis whatever its dtype: integers give their length, a mask the
+        count of its true entries, which is data."""
+        s = self.shape
+        if s is None or not s.fixed or not s.dims:
+            return None
+        if self.boolean is True:
+            return len(s.dims), (None,)
+        if self.boolean is False:
+            return 1, s.dims
+        return (1, (None,)) if len(s.dims) == 1 else None
 
 
 def _slice_len(n: MaybeDim, s: Slice) -> MaybeDim:
@@ -480,6 +501,9 @@ def index(shape: MaybeShape, items: Sequence[object]) -> MaybeShape:
         return None
     if any(it is ARRAY for it in items):
         return None
+    arrays = [k for k, it in enumerate(items) if isinstance(it, Advanced)]
+    if arrays:
+        return _advanced(shape, items, arrays)
     n_ell = sum(1 for it in items if it is ELLIPSIS)
     if n_ell > 1:
         raise IndexError_(shape, "an index can only have a single ellipsis")
@@ -516,6 +540,43 @@ def index(shape: MaybeShape, items: Sequence[object]) -> MaybeShape:
                 raise IndexError_(shape, "index out of bounds")
     out.extend(shape.dims[k:])
     return Shape(tuple(out))
+
+
+def _advanced(shape: Shape, items: Sequence[object], arrays: list[int]) -> MaybeShape:
+    """x[..., idx, ...] with one array index among ints, slices, newaxis and an ellipsis: the
+    basic index without it, with the index's dims where it stood (numpy puts them there when
+    there is a single array index).  Several array indices broadcast together: not modelled."""
+    if len(arrays) != 1 or not shape.fixed:
+        return None
+    p = arrays[0]
+    effect = items[p].effect()  # type: ignore[union-attr]
+    if effect is None:
+        return None
+    consumed, dims = effect
+    basic = list(items[:p]) + [None] * consumed + list(items[p + 1:])  # unknown ints: the axes go
+    out = index(shape, basic)
+    if out is None:
+        return None
+    # ints index alongside the array (numpy broadcasts them together): when a slice, newaxis or
+    # ellipsis separates them, the index's dims go first, else where the first of them stood
+    together = sorted([p] + [k for k, it in enumerate(items) if _is_int_item(it)])
+    first = together[0]
+    if together != list(range(first, together[-1] + 1)):
+        first = 0
+        at = 0
+    else:
+        n_consuming = sum(1 for it in basic if it is not NEWAXIS and it is not ELLIPSIS)
+        at = 0  # how many result axes the items before them make
+        for it in items[:first]:
+            if it is NEWAXIS or isinstance(it, Slice):
+                at += 1
+            elif it is ELLIPSIS:
+                at += len(shape.dims) - n_consuming
+    return Shape(out.dims[:at] + tuple(dims) + out.dims[at:])
+
+
+def _is_int_item(it: object) -> bool:
+    return it is None or isinstance(it, (Dim, int))
 
 
 # --- joining --------------------------------------------------------------
@@ -1371,7 +1432,7 @@ __all__ = [
     "ShapeError", "broadcast", "broadcast_dim", "broadcast_to_output", "matmul", "dot", "matmul_then_dot", "inner",
     "outer",
     "reduce", "transpose", "swapaxes", "moveaxis", "expand_dims", "squeeze", "ravel", "reshape", "index",
-    "Slice", "NEWAXIS", "ELLIPSIS", "ARRAY", "normalize_axis",
+    "Slice", "NEWAXIS", "ELLIPSIS", "ARRAY", "Advanced", "normalize_axis",
     "concatenate", "stack", "atleast_nd", "vstack", "hstack", "column_stack", "dstack", "einsum",
     "inv", "pinv", "det", "eigvals", "eig", "slogdet", "svd", "qr", "solve", "lstsq", "norm", "ANY_ORD",
     "tensordot", "kron", "trace", "diagonal", "diag", "tri_part", "tile", "repeat", "pad", "take", "flip",
