@@ -156,7 +156,17 @@ def corpus_files(site: Path) -> list[str]:
 
 
 def copy_corpus(site: Path, files: list[str], dest: Path) -> None:
+    """The corpus files, and the ``__init__.py`` of every package above them (copied, not
+    checked): without ``sklearn/__init__.py`` the copy of ``sklearn/neural_network/_rbm.py`` would
+    be the module ``neural_network._rbm``, and its ``from ..utils import ...`` would name nothing
+    that a check of the installed package sees."""
+    packages = set()
     for rel in files:
+        parent = Path(rel).parent
+        while parent != Path(".") and (site / parent / "__init__.py").is_file():
+            packages.add(str(parent / "__init__.py"))
+            parent = parent.parent
+    for rel in sorted(set(files) | packages):
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(site / rel, target)

@@ -133,3 +133,16 @@ def test_judge(real_code):
     assert m.verdict == "other-error"
     real_code.judge(m, original, {"__timeout__": 120})
     assert m.verdict == "timeout"
+
+
+def test_copied_corpus_keeps_its_packages(real_code, tmp_path):
+    # the copy must name its modules as the installed package does: pkg/__init__.py comes along
+    # (copied, not checked) though only pkg/nn/layers.py is in the corpus
+    site, _ = mutate(real_code, tmp_path)
+    (site / "pkg" / "__init__.py").write_text("")
+    (site / "pkg" / "nn" / "__init__.py").write_text("")
+    dest = tmp_path / "copy"
+    real_code.copy_corpus(site, ["pkg/nn/layers.py"], dest)
+    assert sorted(str(p.relative_to(dest)) for p in dest.rglob("*.py")) == [
+        "pkg/__init__.py", "pkg/nn/__init__.py", "pkg/nn/layers.py",
+    ]
