@@ -882,11 +882,48 @@ CONSTANTS: dict[str, Value] = {
 # modules whose API is numpy's: their names resolve in the same table
 NUMPY_MODULES = ("numpy", "jax.numpy")
 
-# other libraries' helpers that are numpy products under another name, by full name
+def _is_literal(v: Optional[Value], text: str) -> bool:
+    return isinstance(v, Obj) and v.kind == "str:" + text
+
+
+def sklearn_validate_data(a: Args) -> Value:
+    """``validate_data(self, X, y=None, ...)``: X as it came (check_array never reshapes: it
+    returns an array of the input's shape or raises), or ``(X, y)`` when y is validated too (y
+    may be raveled: unknown).  Whether y is validated must be known (a literal None, or an
+    array), else nothing is."""
+    if a.star:
+        return UNKNOWN
+    x, y = a.get(1, "X"), a.get(2, "y")
+    no_x = x is None or _is_literal(x, "no_validation")
+    no_y = y is None or isinstance(y, NoneVal) or _is_literal(y, "no_validation")
+    if no_x:
+        return UNKNOWN
+    if no_y:
+        return _arr(shape_of(x))
+    if isinstance(y, (Array, Tup)):
+        return Tup((_arr(shape_of(x)), UNKNOWN))
+    return UNKNOWN
+
+
+def sklearn_check_x_y(a: Args) -> Value:
+    """``check_X_y(X, y, ...)``: X as it came, y maybe raveled."""
+    return UNKNOWN if a.star else Tup((_arr(shape_of(a.get(0, "X"))), UNKNOWN))
+
+
+# other libraries' helpers that numpy's rules describe, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
     "sklearn.utils.extmath.safe_sparse_dot": product(ops.matmul_then_dot, frozenset({"dense_output"}),
                                                      unknown_left=True),
+    # scikit-learn's input validation: the array back, of the shape it had (or an error)
+    "sklearn.utils.validation.check_array": same_as(0, "array"),
+    "sklearn.utils.check_array": same_as(0, "array"),
+    "sklearn.utils.validation.validate_data": sklearn_validate_data,
+    "sklearn.utils.validation.check_X_y": sklearn_check_x_y,
+    "sklearn.utils.check_X_y": sklearn_check_x_y,
+    # a numpy RandomState: rng.normal(0, 0.01, (k, d)) is (k, d)
+    "sklearn.utils.check_random_state": default_rng,
+    "sklearn.utils.validation.check_random_state": default_rng,
 }
 
 
