@@ -409,6 +409,8 @@ class CallsMixin:
         if star or init is None or not any(is_string(v) for v in args + list(kwargs.values())):
             return Instance(info)
         owner = init.owner if init.owner is not None else self
+        if len(owner.call_stack) >= MAX_CALL_DEPTH or any(f is init for f in owner.call_stack):
+            return Instance(info)  # a constructor that makes its own class again
         if not info.collected:
             owner.collect_attributes(info)
         params = [p for p in init.params if p.kind in ("pos", "kwonly")][1:]
@@ -423,10 +425,12 @@ class CallsMixin:
         owner.silent += 1
         owner.summarising += 1
         returns: list = []
+        owner.call_stack.append(init)
         try:
             owner.analyse_function(init, init.closure, init.outer, given=given, returns=returns)
             stored = info.stores
         finally:
+            owner.call_stack.pop()
             owner.summarising -= 1
             owner.silent -= 1
             owner.collecting = collecting

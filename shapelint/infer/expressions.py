@@ -156,6 +156,9 @@ class ExpressionsMixin:
 
     def e_IfExp(self, node: cst.IfExp) -> Value:
         self.eval(node.test)
+        truth = self.static_truth(node.test)  # as for an if statement: a branch no input takes
+        if truth is not None:
+            return self.eval(node.body if truth else node.orelse)
         return join(self.eval(node.body), self.eval(node.orelse))
 
     def e_NamedExpr(self, node: cst.NamedExpr) -> Value:
