@@ -12,12 +12,13 @@ from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    LIST, NEVER, NONE, UNKNOWN, Args, Array, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar, Tup, Union,
-    Unknown, Value, is_list, is_string, join, shape_of,
+    LIST, NEVER, NONE, UNKNOWN, Args, Array, DictLit, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar,
+    Tup, Union, Unknown, Value, is_list, is_string, join, shape_of,
 )
 from . import summary
 from .expressions import key_of
 from .scope_info import BoundMethod, ClassInfo, ClassRef, FuncInfo, FuncRef, Instance, store_key
+from .statements import STRING_DECISIONS
 
 MAX_CALL_DEPTH = 3  # nested inference of undeclared returns
 # patterns of argument shapes (symbols renamed, see summary.py) for which one function's return
@@ -31,8 +32,9 @@ def _dim_key(d) -> str:
     return "?" if d is None else repr(d.terms)
 
 
-def _signature(v: Value) -> str:
-    """What a call's result may depend on: shapes, ints, tuples of them (origins left out)."""
+def _signature(v: Value, strings: bool = True) -> str:
+    """What a call's result may depend on: shapes, ints, tuples of them (origins left out), and
+    (``strings``) the text of a string argument."""
     if isinstance(v, Array):
         s = v.shape
         return "A?" if s is None else f"A{s.batch}(" + ",".join(_dim_key(d) for d in s.dims) + ")"
@@ -41,10 +43,30 @@ def _signature(v: Value) -> str:
     if isinstance(v, Int):
         return "I" + _dim_key(v.dim)
     if is_string(v):
-        return "S" + repr(v.kind[4:])  # type: ignore[union-attr]  # a mode string decides branches
+        return "S" + repr(v.kind[4:]) if strings else "S"  # type: ignore[union-attr]  # a mode decides branches
     if isinstance(v, Instance) and v.attrs:
         return f"O{id(v.info)}(" + ",".join(f"{k}={_signature(x)}" for k, x in v.attrs) + ")"
     return type(v).__name__  # a float's value, an object's identity: no shape depends on them
+
+
+def _holds_string(v: Value) -> bool:
+    """A string somewhere in v (``return mode``, an instance made with one): such a result is
+    the call's own, not one for any strings."""
+    if is_string(v):
+        return True
+    if isinstance(v, Tup):
+        return any(_holds_string(x) for x in v.items)
+    if isinstance(v, Made):
+        return any(_holds_string(x) for x in v.args) or any(_holds_string(x) for _, x in v.kwargs)
+    if isinstance(v, Instance):
+        return any(_holds_string(x) for _, x in v.attrs)
+    if isinstance(v, Union):
+        return any(_holds_string(x) for x in v.options)
+    if isinstance(v, Partial):
+        return any(_holds_string(x) for x in v.args) or any(_holds_string(x) for _, x in v.kwargs)
+    if isinstance(v, DictLit):
+        return any(_holds_string(x) for _, x in v.entries)
+    return isinstance(v, MadeMethod) and _holds_string(v.made)
 
 
 def _carries_shape(v: Value) -> bool:
@@ -459,15 +481,20 @@ class CallsMixin:
         # a method's result depends on its class's attributes too: while they are being
         # collected they change, and what a method returned then must not outlive them
         attrs = info.cls.attrs if info.cls is not None else None
+        # a run that no string decided holds for any strings: it is kept under a key without them
+        # (check_array(X, accept_sparse="csr") and (..., "coo") share it)
+        plain = (id(info), id(attrs), tuple(sorted((k, _signature(v, False)) for k, v in given.items())))
         key = (id(info), id(attrs), tuple(sorted((k, _signature(v)) for k, v in given.items())))
-        cached = self.return_cache.get(key)
-        if cached is not None and cached[1] is attrs:
-            return summary.restore(cached[0], back)
+        for k in (plain, key):
+            cached = self.return_cache.get(k)
+            if cached is not None and cached[1] is attrs:
+                return summary.restore(cached[0], back)
         runs = self.return_runs.get(id(info), 0)
         if runs >= MAX_RETURN_RUNS:
             return UNKNOWN  # called with many different shapes: not worth another run of the body
         self.return_runs[id(info)] = runs + 1
         self.return_cache[key] = (UNKNOWN, attrs)  # a recursive call meanwhile sees unknown
+        decided = STRING_DECISIONS[0]
         returns: list = []
         collecting, self.collecting = self.collecting, False
         # what the run computes is in placeholders: kept apart from the values the rules read
@@ -488,6 +515,9 @@ class CallsMixin:
             result = returns[0]
             for v in returns[1:]:
                 result = join(result, v)
+        if STRING_DECISIONS[0] == decided and key != plain and not _holds_string(result):
+            del self.return_cache[key]
+            key = plain
         self.return_cache[key] = (result, attrs)  # attrs kept alive: its id stays its own
         return summary.restore(result, back)
 

@@ -49,6 +49,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.cls: Optional[ClassInfo] = None
         self.collecting = False  # record self.X stores into the class (first round)
         self.instance_self = None  # the Instance whose method runs now, when it has attributes of its own
+        self.first_iteration = 0  # inside a loop's first pass, whose failures only are reported
         self.fixed_symbols: set[str] = set()
         self.deferred: list[tuple[Callable[[], None], str]] = []
         self.container_bases: set[str] = set()  # names whose items are tracked as "name[...]"

@@ -81,6 +81,11 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     return test.args[0].value.value, positive
 
 
+# how many tests a string has decided, in this process: a return inferred while it did not
+# change holds whatever strings the call passed (calls.infer_return keys it without them)
+STRING_DECISIONS = [0]
+
+
 def _string_truth(left: Optional[Value], right: Optional[Value], op) -> Optional[bool]:
     """``s == "relu"``, ``"affine" in s``, ``s is None`` with s a string known here (a literal,
     or what a call passed); None when not decided."""
@@ -464,7 +469,8 @@ class StatementsMixin:
                     ops.broadcast_to_output(target.shape, shape_of(value), distinct=self.distinct)
                 except BroadcastError as exc:
                     error = exc
-            if error is None and target.shape is not None and target.shape.fixed and not self.silent:
+            if error is None and target.shape is not None and target.shape.fixed and not self.silent \
+                    and not self.first_iteration:
                 self.inplace_without_leading_axes(node, target, value)
             result = target
         elif isinstance(target, (Int, Scalar)) and isinstance(value, Array):
@@ -592,13 +598,17 @@ class StatementsMixin:
             found = _isinstance_list(test)
             if found is not None and isinstance(self.env.get(found[0]), Array):
                 return False
-            return self._isinstance_of_string(test)
+            decided = self._isinstance_of_string(test)
+            if decided is not None:
+                STRING_DECISIONS[0] += 1
+            return decided
         if not type(test) is cst.Comparison or len(test.comparisons) != 1:
             return None
         comp = test.comparisons[0]
         left, right = self.value_of(test.left), self.value_of(comp.comparator)
         strings = _string_truth(left, right, comp.operator)
         if strings is not None:
+            STRING_DECISIONS[0] += 1
             return strings
         if not (isinstance(left, Int) and isinstance(right, Int) and left.dim is not None and right.dim is not None):
             return None
@@ -698,6 +708,7 @@ class StatementsMixin:
             sink = self.sink
             if reporting:
                 self.sink = first.append
+                self.first_iteration += 1  # its failures are reported, nothing else it learns
             else:
                 self.silent += 1
             self.loop_depth += 1
@@ -705,7 +716,9 @@ class StatementsMixin:
                 body()
             finally:
                 self.sink = sink
-                if not reporting:
+                if reporting:
+                    self.first_iteration -= 1
+                else:
                     self.silent -= 1
                 self.loop_depth -= 1
             self.env = join_envs(before, self.env)
