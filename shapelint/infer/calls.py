@@ -49,24 +49,26 @@ def _signature(v: Value, strings: bool = True) -> str:
     return type(v).__name__  # a float's value, an object's identity: no shape depends on them
 
 
+def _parts(v: Value) -> tuple:
+    """The values v holds: a tuple's items, the arguments a Made or Partial keeps, an
+    instance's attributes, a union's options, a dict display's values."""
+    if isinstance(v, Tup):
+        return v.items
+    if isinstance(v, (Made, Partial)):
+        return tuple(v.args) + tuple(x for _, x in v.kwargs)
+    if isinstance(v, (Instance, DictLit)):
+        return tuple(x for _, x in (v.attrs if isinstance(v, Instance) else v.entries))
+    if isinstance(v, Union):
+        return v.options
+    if isinstance(v, MadeMethod):
+        return (v.made,)
+    return ()
+
+
 def _holds_string(v: Value) -> bool:
     """A string somewhere in v (``return mode``, an instance made with one): such a result is
     the call's own, not one for any strings."""
-    if is_string(v):
-        return True
-    if isinstance(v, Tup):
-        return any(_holds_string(x) for x in v.items)
-    if isinstance(v, Made):
-        return any(_holds_string(x) for x in v.args) or any(_holds_string(x) for _, x in v.kwargs)
-    if isinstance(v, Instance):
-        return any(_holds_string(x) for _, x in v.attrs)
-    if isinstance(v, Union):
-        return any(_holds_string(x) for x in v.options)
-    if isinstance(v, Partial):
-        return any(_holds_string(x) for x in v.args) or any(_holds_string(x) for _, x in v.kwargs)
-    if isinstance(v, DictLit):
-        return any(_holds_string(x) for _, x in v.entries)
-    return isinstance(v, MadeMethod) and _holds_string(v.made)
+    return is_string(v) or any(_holds_string(x) for x in _parts(v))
 
 
 def _carries_shape(v: Value) -> bool:
