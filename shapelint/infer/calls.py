@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Optional
 
@@ -425,6 +426,25 @@ class CallsMixin:
             result = Array(result.shape, Origin("foreign", node, name), result.expanded, result.boolean)
         return result
 
+    @contextmanager
+    def body_run(self, info: FuncInfo, collecting: bool):
+        """A silent run of a body for a call: on the call stack, its values (in placeholders)
+        kept apart from the values the rules read; ``collecting``: its stores on self recorded
+        into the class."""
+        was_collecting, self.collecting = self.collecting, collecting
+        values, self.values = self.values, {}
+        self.silent += 1
+        self.summarising += 1
+        self.call_stack.append(info)
+        try:
+            yield
+        finally:
+            self.call_stack.pop()
+            self.summarising -= 1
+            self.silent -= 1
+            self.collecting = was_collecting
+            self.values = values
+
     def instance(self, info: ClassInfo, args: list, kwargs: dict, star: bool) -> Instance:
         """An instance of ``info`` made with these arguments: with attributes of its own when a
         string went in (what ``__init__`` then stores directly, where no other method stores
@@ -444,21 +464,12 @@ class CallsMixin:
         own = store_key(info, init)
         elsewhere = {k.split("[", 1)[0] for m, stores in info.method_stores.items() if m != own for k in stores}
         saved_stores, info.stores = info.stores, {}
-        values, owner.values = owner.values, {}
-        collecting, owner.collecting = owner.collecting, True
-        owner.silent += 1
-        owner.summarising += 1
         returns: list = []
-        owner.call_stack.append(init)
         try:
-            owner.analyse_function(init, init.closure, init.outer, given=given, returns=returns)
+            with owner.body_run(init, collecting=True):
+                owner.analyse_function(init, init.closure, init.outer, given=given, returns=returns)
             stored = info.stores
         finally:
-            owner.call_stack.pop()
-            owner.summarising -= 1
-            owner.silent -= 1
-            owner.collecting = collecting
-            owner.values = values
             info.stores = saved_stores
         if returns:
             return Instance(info)  # an early return: what is stored depends on the path
@@ -498,20 +509,8 @@ class CallsMixin:
         self.return_cache[key] = (UNKNOWN, attrs)  # a recursive call meanwhile sees unknown
         decided = STRING_DECISIONS[0]
         returns: list = []
-        collecting, self.collecting = self.collecting, False
-        # what the run computes is in placeholders: kept apart from the values the rules read
-        values, self.values = self.values, {}
-        self.silent += 1
-        self.summarising += 1
-        self.call_stack.append(info)
-        try:
+        with self.body_run(info, collecting=False):
             leaves = self.analyse_function(info, info.closure, info.outer, given=given, returns=returns)
-        finally:
-            self.call_stack.pop()
-            self.summarising -= 1
-            self.silent -= 1
-            self.collecting = collecting
-            self.values = values
         result: Value = NEVER if leaves and not returns else UNKNOWN
         if returns:
             result = returns[0]
