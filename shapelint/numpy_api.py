@@ -8,6 +8,7 @@ ShapeError when numpy would refuse.  The rules themselves live in
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable, Optional
 
@@ -144,10 +145,7 @@ def _int_fold(x: Value, a: Args, fold) -> Optional[Value]:
     dims = [it.dim for it in x.items]  # type: ignore[attr-defined]
     if any(d is None for d in dims):
         return Int(None)
-    acc = dims[0]
-    for d in dims[1:]:
-        acc = fold(acc, d)
-    return Int(acc)
+    return Int(functools.reduce(fold, dims))
 
 
 def reduction(tuple_ok: bool = True, axis_pos: int = 1, self_arg: bool = False, fold=None) -> Handler:

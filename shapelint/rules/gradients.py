@@ -161,19 +161,10 @@ def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
         return None
     if any(D.is_one(d) is None for d in g.dims + p.dims) and len(g.dims) != len(p.dims):
         return None
-    if len(g.dims) != len(p.dims) and D.equal(_size(g), _size(p), distinct) is True:
+    if len(g.dims) != len(p.dims) and D.equal(g.size(), p.size(), distinct) is True:
         return None  # the same elements in another layout (flattened), reshaped back before use
     return "mismatch"
 
-
-def _size(s: Shape):
-    """The number of elements, as a dim; None when a dim is not known."""
-    out = D.as_dim(1)
-    for d in s.dims:
-        if d is None:
-            return None
-        out = out * d
-    return out
 
 
 def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, update: bool = False) -> None:
