@@ -17,7 +17,7 @@ from .shapes.dim import ONE
 from .shapes.errors import AxisError
 from .shapes.shape import ANY_RANK, SCALAR
 from .values import (
-    NEVER, NONE, UNKNOWN, Args, Array, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
+    NEVER, NONE, UNKNOWN, Args, Array, Bool, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
     join, shape_of,
 )
 
@@ -908,6 +908,36 @@ def sklearn_check_x_y(a: Args) -> Value:
     return UNKNOWN if a.star else Tup((_arr(shape_of(a.get(0, "X"))), UNKNOWN))
 
 
+def sklearn_safe_indexing(a: Args) -> Value:
+    """``_safe_indexing(X, indices, *, axis=0)``: ``X[indices]`` (axis 0) or ``X[:, indices]``
+    (axis 1) for an array X; scikit-learn refuses any other axis, and axis 1 of a 1-D array.
+    An int index drops the axis; a 1-D index (integers or a mask) leaves it of unknown length."""
+    if a.star:
+        return UNKNOWN
+    axis = _int_arg(a, None, "axis", 0)
+    x = a.shape(0, "X")
+    if not isinstance(axis, int) or x is None or not x.fixed:
+        return UNKNOWN
+    if axis >= len(x.dims) and axis >= 1:
+        ops.normalize_axis(axis, len(x.dims), x)  # raises: the rank has no such axis
+    if axis not in (0, 1):
+        return UNKNOWN
+    v = a.get(1, "indices")
+    if isinstance(v, Int) and not isinstance(v, Bool):
+        return _arr(Shape(x.dims[:axis] + x.dims[axis + 1:]))
+    if isinstance(v, Tup) and v.is_list and v.items and all(isinstance(i, Int) for i in v.items):
+        masks = [isinstance(i, Bool) for i in v.items]
+        if any(masks) and not all(masks):
+            return UNKNOWN
+        n = None if all(masks) else Dim.lit(len(v.items))  # a mask: as many as are true
+    else:
+        index = shape_of(v) if isinstance(v, Array) else None
+        if index is None or not index.fixed or len(index.dims) != 1:
+            return UNKNOWN
+        n = None
+    return _arr(Shape(x.dims[:axis] + (n,) + x.dims[axis + 1:]))
+
+
 # other libraries' helpers that numpy's rules describe, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
@@ -922,6 +952,8 @@ LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a numpy RandomState: rng.normal(0, 0.01, (k, d)) is (k, d)
     "sklearn.utils.check_random_state": default_rng,
     "sklearn.utils.validation.check_random_state": default_rng,
+    "sklearn.utils._safe_indexing": sklearn_safe_indexing,
+    "sklearn.utils._indexing._safe_indexing": sklearn_safe_indexing,
 }
 
 

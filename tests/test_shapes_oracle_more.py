@@ -661,3 +661,49 @@ def test_prod_of_a_tuple_is_unknown_where_numpy_gives_a_float_or_an_axis_is_give
     t = Tup((Int(Dim.lit(2)), Int(Dim.lit(3))), False)
     assert not isinstance(numpy_api.FUNCTIONS["prod"](Args([t], {"axis": Int(Dim.lit(0))})), Int)
     assert numpy_api.FUNCTIONS["prod"](Args([Tup((Int(None), Int(Dim.lit(3))), False)], {})) == Int(None)
+
+
+# --- scikit-learn's _safe_indexing ---------------------------------------------
+
+def _safe_indexing(X: np.ndarray, indices, axis: int):
+    """What scikit-learn does for an ndarray: rows (axis 0) or columns (axis 1), nothing else."""
+    if axis not in (0, 1):
+        raise ValueError(f"'axis' should be either 0 or 1, got {axis}")
+    if axis == 1 and X.ndim < 2:
+        raise ValueError("indexing the columns needs a 2-D array")
+    return X[indices] if axis == 0 else X[:, indices]
+
+
+@SETTINGS
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=3).map(tuple), axis=st.integers(-1, 3),
+       kind=st.sampled_from(["int", "list", "mask", "array"]), data=st.data())
+def test_safe_indexing(shape, axis, kind, data):
+    """The table's ``_safe_indexing`` against indexing an array as scikit-learn does: a refusal
+    must be numpy's (or scikit-learn's), and every dim it knows must be the result's."""
+    n = shape[min(max(axis, 0), len(shape) - 1)]
+    if kind == "int":
+        i = data.draw(st.integers(0, n - 1))
+        index, value = i, Int(Dim.lit(i))
+    elif kind == "list":
+        i = data.draw(st.lists(st.integers(0, n - 1), max_size=3, min_size=1))
+        index, value = i, Tup(tuple(Int(Dim.lit(v)) for v in i), True)
+    else:
+        index = np.arange(n) % 2 == 0 if kind == "mask" else np.zeros(data.draw(st.integers(0, 3)), dtype=int)
+        value = Array(Shape.of(*index.shape), boolean=kind == "mask")
+    theirs = run_numpy(lambda: _safe_indexing(arr(shape), index, axis))
+    try:
+        out = numpy_api.LIBRARY_FUNCTIONS["sklearn.utils._safe_indexing"](
+            Args([Array(S(shape)), value], {"axis": Int(Dim.lit(axis))}))
+    except ShapeError:
+        assert refused(theirs), f"_safe_indexing({shape}, {kind}, axis={axis}) refused, numpy gives {theirs}"
+        return
+    ours = shape_of(out)
+    if refused(theirs):
+        assert ours is None, f"_safe_indexing({shape}, {kind}, axis={axis}): {ours}, numpy refuses: {theirs}"
+        return
+    if ours is None:
+        return
+    event("answered")
+    assert len(ours.dims) == len(theirs), f"_safe_indexing({shape}, {kind}, axis={axis}): {ours} vs {theirs}"
+    for dim, size in zip(ours.dims, theirs):
+        assert dim is None or dim.value == size, f"_safe_indexing({shape}, {kind}, axis={axis}): {ours} vs {theirs}"

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from ..shapes import fmt_shape
 from .base import Rule
+
+AXIS_KEYWORDS = ("axis", "axes")
+
+
+def _where(node):
+    """The ``axis=`` argument when the call has one: the finding points at what is wrong (on its
+    line when the call spans several), else the whole call."""
+    if isinstance(node, cst.Call):
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value in AXIS_KEYWORDS:
+                return arg
+    return node
 
 
 def check(event, ctx) -> None:
@@ -26,7 +40,7 @@ def check(event, ctx) -> None:
         msg = f"{expr}: {x} {s} has {axes}; a matrix transpose (.mT) needs at least 2"
     else:
         msg = f"{expr}: axes {err.axis} are not a permutation of the {err.ndim} axes of {x} {s}"
-    ctx.report(RULE, event.node, msg, [ctx.describe(event.data["operand"])])
+    ctx.report(RULE, _where(event.node), msg, [ctx.describe(event.data["operand"])])
 
 
 RULE = Rule(
@@ -40,7 +54,9 @@ RULE = Rule(
     ## What it does
     Checks `axis=` of reductions (`sum`, `mean`, `argmax` ...), `expand_dims`, `squeeze`,
     `swapaxes`, `moveaxis`, `cumsum` and the axes of `transpose` against the array's rank, and
-    that `x.mT` (numpy 2's matrix transpose) has the two axes it swaps.
+    that `x.mT` (numpy 2's matrix transpose) has the two axes it swaps. Also scikit-learn's
+    `_safe_indexing(X, idx, axis=...)`, which takes rows or columns only. The finding points at
+    the `axis=` argument when there is one.
 
     ## Why is this bad?
     numpy raises `AxisError: axis 2 is out of bounds for array of dimension 2` (for `.mT` of a
