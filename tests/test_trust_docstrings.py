@@ -73,3 +73,31 @@ def test_hints_by_default_distinct_within_one_docstring_or_class():
 
 def test_trusted_docstrings_are_contracts_with_distinct_names():
     assert codes(Settings(trust_docstrings=True)) == [(11, "SL013"), (24, "SL007"), (34, "SL005"), (52, "SL001")]
+
+
+ATTRIBUTES = '''import numpy as np
+
+
+class Model:
+    """
+    Attributes
+    ----------
+    sigma_ : ndarray of shape (n_features, n_features)
+    """
+
+    def predict(self, X):
+        """
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_features)
+        """
+        return np.dot(X.T, self.sigma_)
+'''
+
+
+def test_documented_attributes_share_the_class_names_only_when_trusted():
+    # as hints, an attribute's sizes are opaque (Attributes sections are loose); as contracts
+    # they are the class's names, and n_samples != n_features is proven
+    found = [(d.line, d.code) for d in check_source("m.py", ATTRIBUTES, Settings())]
+    trusted = [(d.line, d.code) for d in check_source("m.py", ATTRIBUTES, Settings(trust_docstrings=True))]
+    assert (found, trusted) == ([], [(17, "SL001")])

@@ -290,6 +290,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             info.body_env.update(base.body_env)
         info.body_env.update(own)
         self.env = saved
+        info.documented_attributes(self.trust_docstrings)  # read the docstring's Attributes section now
+        for message in info.doc_errors:
+            self.emit("bad-annotation", info.node.name, message=message, cls=info.name)
         methods = self.collect_attributes(info)
         final = info.attrs
         for m in methods:
@@ -407,6 +410,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         if info.cls is not None:
             self.env.update(info.cls.body_env)
             self.env.update(info.cls.attrs)
+            self.env.update(info.cls.documented_over(info.cls.attrs, self.trust_docstrings))
         for k, p in enumerate(info.params):
             if k == 0 and info.is_method and p.kind == "pos":
                 self.env[p.name] = Obj("self")

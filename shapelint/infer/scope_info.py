@@ -11,7 +11,7 @@ import libcst as cst
 from ..sources.annotations import Declared, read_annotation
 from ..sources.docstrings import parse as parse_docstring
 from ..sources.literals import docstring
-from ..values import Value
+from ..values import Array, Origin, Unknown, Value
 from .walk import iter_children
 
 
@@ -143,6 +143,44 @@ class ClassInfo:
     mro: tuple = ()
     open: bool = False  # a base is not known: methods of it, or of classes after it, may be anything
     bound: dict = field(default_factory=dict)  # (id of the defining class, name) -> its method, for self of this class
+    documented: Optional[dict] = None  # "self.X" -> the array its docstring's Attributes section documents
+    doc_errors: list = field(default_factory=list)  # shapes named there but unreadable (SL100)
+
+    def documented_attributes(self, trust: bool) -> dict:
+        """``"self.X"`` -> the array the class docstring documents as attribute X (numpydoc's
+        Attributes section, as scikit-learn documents fitted attributes like ``coef_``): from the
+        first class of the MRO that documents it.  Read once per class."""
+        out: dict = {}
+        for c in reversed(self.lineage()):
+            if c.documented is None:
+                c.documented = {}
+                doc = docstring(c.node)
+                if doc and "shape" in doc:
+                    body = c.node.body
+                    first = body.body[0] if type(body) is cst.IndentedBlock and body.body else None
+                    # opaque sizes (only the rank and literal sizes count) unless docstrings are
+                    # trusted: Attributes sections are looser than Parameters (scikit-learn's LDA
+                    # documents scalings_ as (rank, n_classes - 1); it is (n_features, rank))
+                    shapes = parse_docstring(doc, opaque=not trust, group=c.name if trust else None)
+                    c.documented = {"self." + name: Array(shape, Origin("doc-attribute", first, name))
+                                    for name, shape in shapes.attributes.items()}
+                    c.doc_errors = shapes.attribute_errors
+            out.update(c.documented)
+        return out
+
+    def documented_over(self, stored: dict, trust: bool) -> dict:
+        """The documented attributes that say more than what the methods store (``stored``):
+        where nothing is stored, or only an array of unknown rank or sizes (of the same rank)."""
+        out = {}
+        for key, documented in self.documented_attributes(trust).items():
+            v = stored.get(key)
+            if v is None or isinstance(v, Unknown):
+                out[key] = documented
+            elif isinstance(v, Array) and (v.shape is None or (not v.shape.fixed and not v.shape.dims) or (
+                    v.shape.fixed and len(v.shape.dims) == len(documented.shape.dims)
+                    and all(d is None for d in v.shape.dims))):
+                out[key] = documented
+        return out
 
     def lineage(self) -> tuple:
         return self.mro or (self,)

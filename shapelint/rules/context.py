@@ -17,12 +17,13 @@ from .base import Rule
 MAX_LABEL = 60
 
 # origin kind -> how a note says where a shape came from
-DOCUMENTED = ("doc-param", "doc-return")  # origins that are docstring entries
+DOCUMENTED = ("doc-param", "doc-return", "doc-attribute")  # origins that are docstring entries
 ORIGINS = {
     "param": " from the annotation of parameter {name}{at}",
     "annotation": " from the annotation of {name}{at}",
     "doc-param": " from the docstring of parameter {name}{at}",
     "doc-return": " from the documented return of {name}(){at}",
+    "doc-attribute": " from the docstring of attribute {name}{at}",
     "callsite": " from every call of {name}() in this file{at}",
     "comment": " from the shape comment on {name}{at}",
     "return": " from the return annotation of {name}(){at}",

@@ -7,6 +7,8 @@ from .base import Rule
 
 def check(event, ctx) -> None:
     where = f" (in {event.data['function']}())" if event.data.get("function") else ""
+    if event.data.get("cls"):
+        where = f" (in the Attributes of class {event.data['cls']})"
     ctx.report(RULE, event.node, f"shape declaration cannot be read{where}: {event.data['message']}")
 
 
@@ -21,7 +23,8 @@ RULE = Rule(
     ## What it does
     Reports shape declarations shapelint recognises as shapes but cannot read: a jaxtyping
     string with an unreadable dimension, two variadic dimensions, an nptyping `Shape[...]` that
-    does not parse, a docstring `shape (...)` or `# shape: (...)` comment with an unreadable size.
+    does not parse, a docstring `shape (...)` (of a parameter, a return, or an attribute in the
+    Attributes section of a class docstring) or `# shape: (...)` comment with an unreadable size.
     It says what was wrong.
 
     ## Why is this bad?

@@ -48,6 +48,8 @@ class DocShapes:
     ints: dict = field(default_factory=dict)  # documented as an int: name -> its size (a symbol)
     returns: list[Optional[Shape]] = field(default_factory=list)  # one per documented return value
     or_lists: dict[str, Shape] = field(default_factory=dict)  # "of shape S or list of arrays": S
+    attributes: dict[str, Shape] = field(default_factory=dict)  # a class's Attributes section
+    attribute_errors: list[str] = field(default_factory=list)  # unreadable shapes there (SL100)
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
 
 
@@ -153,12 +155,22 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
                 result.params.setdefault(course.group("name"), shape)
             continue
         google = GOOGLE_ENTRY.match(line)
-        if google and section in ("Parameters", "Returns", None):
+        if google and section in ("Parameters", "Returns", "Attributes", None):
             indent = len(line) - len(line.lstrip())
             text = " ".join([google.group("type"), google.group("desc")] + _blocks(lines, k + 1, indent))
-            shape = read_shape(text, result.errors, opaque, group)
+            attribute = section == "Attributes"
+            shape = read_shape(text, result.attribute_errors if attribute else result.errors, opaque, group)
             if shape is not None and section != "Returns":
-                result.params.setdefault(google.group("name").lstrip("*"), shape)
+                found = result.attributes if attribute else result.params
+                found.setdefault(google.group("name").lstrip("*"), shape)
+            continue
+        if section == "Attributes":
+            entry = NUMPYDOC_ENTRY.match(line)
+            if entry is not None and len(entry.group("indent")) <= _section_indent(lines, k):
+                shape = read_shape(entry.group("type"), result.attribute_errors, opaque, group)
+                if shape is not None:
+                    for name in entry.group("names").split(","):
+                        result.attributes.setdefault(name.strip(), shape)
             continue
         if section in ("Parameters", "Returns", "Yields", "Other Parameters"):
             entry = NUMPYDOC_ENTRY.match(line)

@@ -42,8 +42,8 @@ def string_value(node: cst.CSTNode) -> Optional[str]:
     return value if isinstance(value, str) else None
 
 
-def docstring(node: cst.FunctionDef) -> Optional[str]:
-    """The docstring of a function, uncleaned (libcst's ``get_docstring(clean=False)``, through
+def docstring(node) -> Optional[str]:
+    """The docstring of a function or class, uncleaned (libcst's ``get_docstring(clean=False)``, through
     ``string_value``)."""
     first: cst.CSTNode = node.body
     while isinstance(first, (cst.BaseSuite, cst.SimpleStatementLine)):
