@@ -91,6 +91,7 @@ class Project:
         self._chars: dict[str, int] = {}  # path -> characters of its tree
         self.interpreters: dict[str, object] = {}  # module name -> its (module-level) interpreter
         self.loading: set[str] = set()
+        self.users: dict[str, set[str]] = {}  # module -> the modules that took values from it
         self._top_names: dict[str, set[str]] = {}  # module -> names its text may bind ("*": any)
 
     def may_define(self, module: str, name: str) -> bool:
@@ -152,14 +153,24 @@ class Project:
         """Forget the trees and interpreters of ``paths`` (parsed again if ever needed); returns
         the characters of source whose trees were let go."""
         chars = 0
+        names: list[str] = []
         for path in paths:
             self.keep.discard(path)
             self._trees.pop(path, None)
             self._spare_chars -= self._spare.pop(path, 0)
             chars += self._chars.pop(path, 0)
-            for name in self._names.get(path, ()):
-                if name not in self.loading:
-                    interp = self.interpreters.pop(name, None)
-                    if interp is not None:
-                        interp.forget()
+            names.extend(self._names.get(path, ()))
+        # forgetting an interpreter empties its classes: the interpreters of modules that took
+        # values from it (a class built on one of them) go too, else they would use emptied
+        # classes, and what they report would depend on when this one was released
+        seen: set[str] = set()
+        while names:
+            name = names.pop()
+            if name in seen or name in self.loading:
+                continue
+            seen.add(name)
+            interp = self.interpreters.pop(name, None)
+            if interp is not None:
+                interp.forget()
+            names.extend(self.users.pop(name, ()))
         return chars

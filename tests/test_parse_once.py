@@ -251,3 +251,28 @@ def test_parsing_without_validation_gives_libcst_s_tree_and_validates_nodes_buil
     assert tree.code == source and tree.deep_equals(cst.parse_module(source))
     with pytest.raises(cst.CSTValidationError):
         cst.SimpleWhitespace("x")  # not whitespace: refused, as ever
+
+
+def test_releasing_a_module_releases_the_interpreters_built_on_it(tmp_path):
+    # B is built on A; forgetting a's interpreter empties A: b's must not outlive it, else C
+    # (built on B, loaded later) meets an emptied class (once a crash, SL999, seen in -j 2 only)
+    sources = {
+        "a.py": ("import numpy as np\nfrom jaxtyping import Float\n\nclass A:\n"
+                 "    def f(self, x: Float[np.ndarray, 'n d']) -> Float[np.ndarray, 'd n']:\n"
+                 "        return x.T\n"),
+        "b.py": "from a import A\n\nclass B(A):\n    pass\n",
+        "c.py": "from b import B\n\nclass C(B):\n    pass\n",
+        "uses_b.py": "import numpy as np\nfrom b import B\n\nB().f(np.ones((2, 3))) @ np.ones((2,))\n",
+        "uses_c.py": "import numpy as np\nfrom c import C\n\nC().f(np.ones((2, 3))) @ np.ones((3,))\n",
+    }
+    paths = []
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        paths.append(str(tmp_path / name))
+    proj = project.Project(paths)
+    assert engine.check_source(paths[3], sources["uses_b.py"], Settings(), proj) == []
+    assert {"a", "b"} <= set(proj.interpreters)
+    proj.release([paths[0]])
+    assert "a" not in proj.interpreters and "b" not in proj.interpreters
+    found = engine.check_source(paths[4], sources["uses_c.py"], Settings(), proj)
+    assert [(d.code, d.line) for d in found] == [("SL001", 4)]  # (3, 2) @ (3,)

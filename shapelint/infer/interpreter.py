@@ -125,6 +125,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             project.interpreters[module] = interp
         if interp is None:
             return UNKNOWN
+        if self.module_name is not None:
+            # what ``module`` defines may now hang on this module's values (a subclass of its
+            # class): released together, so that no live interpreter keeps a forgotten class
+            project.users.setdefault(module, set()).add(self.module_name)
         value = interp.globals.get(attr, UNKNOWN)
         if attr not in interp.globals:
             for star in reversed(interp.star_modules):  # a package re-exporting its modules
