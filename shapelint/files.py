@@ -199,10 +199,11 @@ PREFILTER_WORDS = (
     "Complex64", "Complex128", "Inexact", "Real", "Key", "Float8e4m3fn", "Float8e5m2",
 )
 
-# "numpy" and "shape" in any case match anywhere (jax.numpy, reveal_shape, X.shape, "of shape (n,)");
+# "numpy" and "shape" in any case match anywhere (jax.numpy, reveal_shape, X.shape, "of shape (n,)"),
+# "get_namespace" too (scikit-learn's array API namespace, numpy's functions under another name);
 # the other words only as whole words.
 _RELEVANT = re.compile(
-    r"numpy|(?i:shape)|\b(?:" + "|".join(sorted(map(re.escape, PREFILTER_WORDS), key=len, reverse=True)) + r")\b"
+    r"numpy|(?i:shape)|get_namespace|\b(?:" + "|".join(sorted(map(re.escape, PREFILTER_WORDS), key=len, reverse=True)) + r")\b"
 )
 # A backslash escape that can spell a letter inside a string literal: \x46, \u0046, \N{...}, \106.
 _LETTER_ESCAPE = re.compile(r"\\(?:[xuUN]|[0-7])")

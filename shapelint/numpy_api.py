@@ -877,8 +877,12 @@ CONSTANTS: dict[str, Value] = {
     "euler_gamma": Scalar(), "NINF": Scalar(), "PINF": Scalar(),
 }
 
+# the namespace scikit-learn's get_namespace(X) gives (numpy, or another array library through
+# array_api_compat): the array API standard, whose functions numpy 2 has with the same shapes;
+# a name no import can spell, so that no module of the checked code is taken for it
+ARRAY_API = "<array-api>"
 # modules whose API is numpy's: their names resolve in the same table
-NUMPY_MODULES = ("numpy", "jax.numpy")
+NUMPY_MODULES = ("numpy", "jax.numpy", ARRAY_API)
 
 def _is_literal(v: Optional[Value], text: str) -> bool:
     return isinstance(v, Obj) and v.kind == "str:" + text
@@ -938,6 +942,16 @@ def sklearn_safe_indexing(a: Args) -> Value:
     return _arr(Shape(x.dims[:axis] + (n,) + x.dims[axis + 1:]))
 
 
+def sklearn_get_namespace(a: Args) -> Value:
+    """``xp, is_array_api = get_namespace(*arrays)``: xp.sum, xp.reshape ... are numpy's."""
+    return Tup((Obj("qual:" + ARRAY_API), UNKNOWN))
+
+
+def sklearn_get_namespace_and_device(a: Args) -> Value:
+    """``xp, is_array_api, device = get_namespace_and_device(*arrays)``."""
+    return Tup((Obj("qual:" + ARRAY_API), UNKNOWN, UNKNOWN))
+
+
 # other libraries' helpers that numpy's rules describe, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
@@ -953,6 +967,8 @@ LIBRARY_FUNCTIONS: dict[str, Handler] = {
     "sklearn.utils.check_random_state": default_rng,
     "sklearn.utils.validation.check_random_state": default_rng,
     "sklearn.utils._safe_indexing": sklearn_safe_indexing,
+    "sklearn.utils._array_api.get_namespace": sklearn_get_namespace,
+    "sklearn.utils._array_api.get_namespace_and_device": sklearn_get_namespace_and_device,
     "sklearn.utils._indexing._safe_indexing": sklearn_safe_indexing,
 }
 

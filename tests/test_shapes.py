@@ -14,6 +14,7 @@ import pytest
 from shapelint.shapes import (
     AxisError, BroadcastError, Dim, MatmulError, ReshapeError, Shape, ShapeError, concrete, fmt_shape, ops,
 )
+from shapelint.shapes import dim
 from shapelint.shapes.dim import ONE, ZERO, as_dim, equal, floordiv, fmt_dim, is_one
 
 n, d, m = Dim.sym("n"), Dim.sym("d"), Dim.sym("m")
@@ -253,6 +254,9 @@ def test_axes_symbolic():
         ops.squeeze(Shape.of(n, 1), 0)  # declared n is not 1
     assert info.value.reason == "squeeze"
     assert ops.squeeze(Shape.of(n, 1)) == Shape.of(n)
+    # a documented size is prose: squeezing it says this branch knows it is 1
+    outputs = Dim.sym(dim.OPAQUE + "n_outputs" + dim.GROUP + "score", opaque=True)
+    assert ops.squeeze(Shape.of(n, outputs), 1) == Shape.of(n)
     assert ops.transpose(Shape.of(n, d, m)) == Shape.of(m, d, n)
     assert ops.transpose(Shape((n,), "b")) is None
     assert ops.moveaxis(Shape.of(n, d, m), 0, -1) == Shape.of(d, m, n)

@@ -250,6 +250,11 @@ def is_one(d: MaybeDim) -> Optional[bool]:
     return None
 
 
+def is_documented(d: MaybeDim) -> bool:
+    """Is this dim exactly one size a docstring names (prose, not a contract)?"""
+    return d is not None and _documented(d) is not None
+
+
 def substitute(d: MaybeDim, mapping: dict) -> MaybeDim:
     """Replace symbols by dims; None when a symbol in ``mapping`` maps to None."""
     if d is None:

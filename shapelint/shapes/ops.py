@@ -370,7 +370,9 @@ def squeeze(shape: MaybeShape, axis: Axis = None) -> MaybeShape:
     axes = _axes(shape, axis)
     assert axes is not None
     for k in axes:
-        if D.is_one(shape.dims[k]) is False:
+        # squeezing a documented size says the code knows it is 1 here ("(n_samples, n_outputs)"
+        # with n_outputs == 1 in this branch): only a literal or a declared size refuses
+        if D.is_one(shape.dims[k]) is False and not D.is_documented(shape.dims[k]):
             raise AxisError(shape, k, len(shape.dims), reason="squeeze")
     return Shape(tuple(d for k, d in enumerate(shape.dims) if k not in axes))
 

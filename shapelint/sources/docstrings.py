@@ -21,6 +21,8 @@ CONTAINER_TYPE = re.compile(r"\b(list|tuple|dict|generator|iterator|iterable|seq
 EXPRESSION_DIM = re.compile(r"^[A-Za-z_]\w*(\.\w+|\[\s*-?\d+\s*\])+$")  # X.shape[0], self.k
 # sizes prose writes that no shape grammar has: N // 2 + 1, N' (another N): one size, unknown
 PROSE_DIM = re.compile(r"^(?=.*(//|\w'))[\w\s+\-*/()']+$")
+# a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
+CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
 SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
 NUMPYDOC_SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Other Parameters|Attributes|Raises|See Also|Notes|"
                               r"Examples|References|Warnings|Methods)\s*$")
@@ -68,8 +70,11 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     if len(found) != 1:
         return None
     rest = re.sub(r"\bor\s+None\b", "", text[text.index(found[0]) + len(found[0]):])  # "(n, d) or None": still (n, d)
-    if re.search(r"\bor\b", rest.split(".")[0]) or "or (" in text:
+    sentence = rest.split(".")[0]
+    if re.search(r"\bor\b", sentence) or "or (" in text:
         return None  # "(n,) or (n, k)": either, so neither for sure
+    if CONDITION.match(sentence) or re.search(r"\b(else|otherwise)\b", sentence):
+        return None  # "(1, n_features) if n_classes == 2 else (n_classes, n_features)": only sometimes
     inner = found[0].strip()
     if not inner:
         return Shape(())
