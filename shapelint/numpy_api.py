@@ -160,6 +160,8 @@ def reduction(tuple_ok: bool = True, axis_pos: int = 1, self_arg: bool = False, 
         pos = 0 if self_arg else axis_pos
         axis = _axis_arg(a, pos)
         keep = _bool_arg(a, None, "keepdims")
+        if keep is True and axis is MISSING:
+            return _arr(ops.reduce_kept(shape_of(x)))  # softmax(x, axis): x - x.max(axis, keepdims=True)
         if axis is MISSING or keep is MISSING:
             return _arr(None)
         shape = shape_of(x)

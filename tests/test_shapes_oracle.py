@@ -324,6 +324,20 @@ def test_reduce(shape, axis, keepdims, name):
     assert_agree(ours, theirs, what)
 
 
+@MANY
+@given(shape=shapes, axis=axes, name=st.sampled_from(sorted(REDUCERS)))
+def test_reduce_kept_over_unknown_axes(shape, axis, name):
+    # axis=self.dim with keepdims=True: whatever the axes, numpy's result (when it gives one)
+    # has the rank kept, and every size shapelint claims
+    ours = ops.reduce_kept(S(shape))
+    theirs = run_numpy(lambda: REDUCERS[name](arr(shape), axis, True))
+    if refused(theirs):
+        return
+    assert ours is not None and len(ours.dims) == len(theirs), (shape, axis, name)
+    for d, n in zip(ours.dims, theirs):
+        assert d is None or d.value == n, (shape, axis, name, ours, theirs)
+
+
 # --- axis shuffles ----------------------------------------------------------
 
 @st.composite

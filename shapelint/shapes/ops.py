@@ -275,6 +275,14 @@ def reduce(shape: MaybeShape, axis: Axis = None, keepdims: bool = False, tuple_o
     return Shape(tuple(dims), shape.batch)
 
 
+def reduce_kept(shape: MaybeShape) -> MaybeShape:
+    """A reduction with ``keepdims=True`` over axes that are not known (``axis=self.dim``): the
+    rank stays; each size is its own or 1, so only the sizes that are 1 already are known."""
+    if shape is None or not shape.fixed:
+        return None
+    return Shape(tuple(ONE if D.is_one(d) is True else None for d in shape.dims))
+
+
 def transpose(shape: MaybeShape, axes: Optional[Sequence[int]] = None) -> MaybeShape:
     if shape is None:
         return None
