@@ -81,9 +81,33 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     return test.args[0].value.value, positive
 
 
+def _rank_test(test) -> Optional[tuple[cst.BaseExpression, int, bool, bool]]:
+    """``x.ndim == k`` or ``len(x.shape) == k`` (``!=``, either side): (x, k, whether the test
+    is true when x has rank k, whether it calls len)."""
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
+        return None
+    comp = test.comparisons[0]
+    if type(comp.operator) not in (cst.Equal, cst.NotEqual):
+        return None
+    left, right = test.left, comp.comparator
+    if type(left) is cst.Integer:
+        left, right = right, left
+    if type(right) is not cst.Integer or not right.value.isdigit():
+        return None
+    if type(left) is cst.Attribute and left.attr.value == "ndim":
+        array = left.value
+    elif (type(left) is cst.Call and type(left.func) is cst.Name and left.func.value == "len" and len(left.args) == 1
+          and type(left.args[0].value) is cst.Attribute and left.args[0].value.attr.value == "shape"):
+        array = left.args[0].value.value
+    else:
+        return None
+    return array, int(right.value), type(comp.operator) is cst.Equal, type(left) is cst.Call
+
+
 # how many tests a string has decided, in this process: a return inferred while it did not
 # change holds whatever strings the call passed (calls.infer_return keys it without them)
 STRING_DECISIONS = [0]
+MAX_NARROWED_RANK = 32  # numpy's limit is 64; beyond this a test says nothing useful
 
 
 def _string_truth(left: Optional[Value], right: Optional[Value], op) -> Optional[bool]:
@@ -566,7 +590,9 @@ class StatementsMixin:
 
     def narrow(self, test, outcome: bool) -> None:
         """Where ``isinstance(x, list)`` had ``outcome``: a parameter documented as an array or a
-        list of arrays is the one or the other."""
+        list of arrays is the one or the other.  Where ``x.ndim == k`` held: an array of unknown
+        rank has rank k."""
+        self._narrow_rank(test, outcome)
         found = _isinstance_list(test)
         if found is None:
             return
@@ -579,6 +605,36 @@ class StatementsMixin:
             self.store(name + ELEMENT, Array(v.shape, v.origin))
         else:
             self.store(name, Array(v.shape, v.origin))
+
+    def _narrow_rank(self, test, outcome: bool) -> None:
+        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+            test, outcome = test.expression, not outcome
+        if type(test) is cst.BooleanOperation:
+            # both sides hold where an ``and`` held; neither where an ``or`` failed
+            if (type(test.operator) is cst.And) == outcome:
+                self._narrow_rank(test.left, outcome)
+                self._narrow_rank(test.right, outcome)
+            return
+        found = _rank_test(test)
+        if found is None:
+            return
+        node, rank, positive, via_len = found
+        if outcome != positive or rank > MAX_NARROWED_RANK:
+            return  # "not rank k" leaves every other rank
+        if via_len and self.lookup("len") != Obj("builtin:len"):
+            return  # len rebound
+        key = key_of(node)
+        v = self.env.get(key) if key is not None else None
+        if type(v) is not Array:
+            return
+        shape = v.shape
+        if shape is None:
+            narrowed = Shape((None,) * rank)
+        elif not shape.fixed and len(shape.dims) <= rank:  # (..., d): the leading ones are unknown
+            narrowed = Shape((None,) * (rank - len(shape.dims)) + shape.dims)
+        else:
+            return  # a known rank: static_truth decided the test already
+        self.store(key, Array(narrowed, v.origin, v.expanded, v.boolean))
 
     def static_truth(self, test) -> Optional[bool]:
         """A condition decided by literal ints (``len(s) > 1`` with s known, ``x.ndim == 2``), or
