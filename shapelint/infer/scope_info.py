@@ -8,6 +8,7 @@ from typing import Optional
 
 import libcst as cst
 
+from ..shapes import Shape
 from ..sources.annotations import Declared, read_annotation
 from ..sources.docstrings import parse as parse_docstring
 from ..sources.literals import docstring
@@ -284,14 +285,51 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
         elif name in shapes.ints:
             p.declared = Declared(is_int=True, source="docstring")
             p.declared.dim = shapes.ints[name]
-    if info.ret.shape is None and not info.ret.is_int and shapes.returns:
-        if len(shapes.returns) == 1 and shapes.returns[0] is not None:
-            info.ret = Declared(shapes.returns[0], source="docstring")
-            info.ret.contract = trust
+    if info.ret.shape is None and not info.ret.is_int and any(s is not None for s in shapes.returns):
+        values, info.generator = _own_returns(info.node)
+        if info.generator:
+            pass  # a call makes a generator: what it yields is no return value
         elif len(shapes.returns) > 1:
             info.ret_items = shapes.returns
+        else:
+            _documented_return(info, shapes.returns[0], shapes.return_names[0], values, trust)
     for message in shapes.errors:
         info.errors.append((info.node.name, message))  # on the def line: a docstring has no room for a marker
+
+
+def _documented_return(info: FuncInfo, shape: Shape, name: Optional[str], values: list, trust: bool) -> None:
+    """One documented return.  Where the body returns a tuple (``return X_col, p`` under a Returns
+    section naming X_col alone), it describes the item of its name, if every return has it at the
+    same place; otherwise it describes nothing the caller gets."""
+    tuples = [v for v in values if type(v) is cst.Tuple and len(v.elements) > 1]
+    if not tuples:
+        info.ret = Declared(shape, source="docstring")
+        info.ret.contract = trust
+        return
+    size = len(tuples[0].elements)
+    if name is None or len(tuples) != len(values) or any(len(v.elements) != size for v in tuples):
+        return
+    at = [k for k in range(size)
+          if all(type(v.elements[k].value) is cst.Name and v.elements[k].value.value == name for v in tuples)]
+    if len(at) == 1:
+        info.ret_items = [shape if k == at[0] else None for k in range(size)]
+
+
+def _own_returns(node: cst.FunctionDef) -> tuple[list, bool]:
+    """The values of the function's own return statements (None for a bare ``return``), and
+    whether it has a ``yield`` (is a generator); nested functions and classes are not its own."""
+    values = []
+    stack = list(iter_children(node.body))
+    while stack:
+        n = stack.pop()
+        t = type(n)
+        if t is cst.Yield:
+            return values, True
+        if t is cst.Return:
+            values.append(n.value)
+        if t not in (cst.FunctionDef, cst.Lambda, cst.ClassDef):
+            stack.extend(iter_children(n))
+    return values, False
 
 
 def _entry_names(params: list[str], entries: set[str]) -> dict[str, str]:

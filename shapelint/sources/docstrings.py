@@ -49,6 +49,7 @@ class DocShapes:
     scalars: set = field(default_factory=set)  # documented as a plain float
     ints: dict = field(default_factory=dict)  # documented as an int: name -> its size (a symbol)
     returns: list[Optional[Shape]] = field(default_factory=list)  # one per documented return value
+    return_names: list[Optional[str]] = field(default_factory=list)  # the name each has there, if any
     or_lists: dict[str, Shape] = field(default_factory=dict)  # "of shape S or list of arrays": S
     attributes: dict[str, Shape] = field(default_factory=dict)  # a class's Attributes section
     attribute_errors: list[str] = field(default_factory=list)  # unreadable shapes there (SL100)
@@ -145,6 +146,7 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
                 indent = len(line) - len(line.lstrip())
                 result.returns.append(read_shape(" ".join([line] + _blocks(lines, k + 1, indent)), result.errors,
                                                  opaque, group))
+                result.return_names.append(None)
             continue
         if UNDERLINE.match(line):
             continue
@@ -156,6 +158,7 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
             in_returns = section in ("Returns", "Yields") or _after_returns_line(lines, k)
             if in_returns:
                 result.returns.append(shape)
+                result.return_names.append(course.group("name"))
             elif shape is not None:
                 result.params.setdefault(course.group("name"), shape)
             continue
@@ -194,6 +197,8 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
                     result.or_lists.setdefault(name.strip().lstrip("*"), shape)
             elif section in ("Returns", "Yields"):
                 result.returns.append(shape)
+                names = entry.groupdict().get("names")
+                result.return_names.append(names.strip() if names and "," not in names else None)
             elif shape is not None and "names" in entry.groupdict():
                 for name in entry.group("names").split(","):
                     result.params.setdefault(name.strip().lstrip("*"), shape)
