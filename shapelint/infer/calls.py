@@ -243,15 +243,9 @@ class CallsMixin:
         if is_list(receiver) or inherited:
             if key is not None:
                 # xs.append(v): the length is no longer known; the items are v's shape while all agree
-                items = self.env.get(key + "[*]")
-                if isinstance(receiver, Tup):
-                    for item in receiver.items:
-                        items = item if items is None else join(items, item)
-                self.store(key, LIST)  # forgets what was stored under key[...]: put the items back
+                self.forget_length(key, receiver)
                 if name in GROWING:
-                    items = UNKNOWN  # xs.extend(ys): items of unknown shape
-                if items is not None:
-                    self.store(key + "[*]", items)
+                    self.store(key + "[*]", UNKNOWN)  # xs.extend(ys): items of unknown shape
                 if name == "append":
                     return Obj("list-append:" + key), False
             return UNKNOWN, False

@@ -136,6 +136,8 @@ class ExpressionsMixin:
             v = self.eval(el.value)
             if type(el) is cst.StarredElement:
                 starred = True
+            else:
+                self.shared(el.value)  # [xs]: the list xs is reachable through this one too
             items.append(v)
         return UNKNOWN if starred else Tup(tuple(items), is_list)
 
@@ -145,6 +147,7 @@ class ExpressionsMixin:
         for el in node.elements:
             if type(el) is cst.DictElement:
                 v = self.eval(el.value)
+                self.shared(el.value)
                 self.eval(el.key)  # for what the key expression holds
                 key = string_value(el.key) if type(el.key) is cst.SimpleString else None
                 entries.append((key, v))
@@ -374,9 +377,11 @@ class ExpressionsMixin:
                      reduced=carried_reduction(values, shape))
 
     def e_Lambda(self, node: cst.Lambda) -> Value:
+        self.captured(node.body)  # not run here, but it may append to a list it names
         return UNKNOWN
 
     def e_ListComp(self, node) -> Value:
+        self.captured(node)  # [out.append(f(x)) for x in xs]: not followed, may fill a list
         return UNKNOWN
 
     e_SetComp = e_DictComp = e_GeneratorExp = e_ListComp

@@ -198,6 +198,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         for p in _all_params(node.params):
             if p.default is not None:
                 self.eval(p.default)
+        self.captured(node.body)  # a list it appends to, once called
         info = function_info(node, None, self.trust_docstrings)
         self.defined.append(info)
         self.env[node.name.value] = FuncRef(info)

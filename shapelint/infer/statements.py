@@ -110,6 +110,17 @@ STRING_DECISIONS = [0]
 MAX_NARROWED_RANK = 32  # numpy's limit is 64; beyond this a test says nothing useful
 
 
+def _emptiness_truth(left, right, op) -> Optional[bool]:
+    """``result == []`` (``!=``; tuples alike) where one side is an empty list display and the
+    other a list of known length: equal exactly when that is empty too."""
+    if type(op) not in (cst.Equal, cst.NotEqual) or not (isinstance(left, Tup) and isinstance(right, Tup)):
+        return None
+    if left.is_list != right.is_list or (left.items and right.items):
+        return None  # a list never equals a tuple, but which one a value is may not be sure; items may differ
+    equal = not left.items and not right.items
+    return equal if type(op) is cst.Equal else not equal
+
+
 def _string_truth(left: Optional[Value], right: Optional[Value], op) -> Optional[bool]:
     """``s == "relu"``, ``"affine" in s``, ``s is None`` with s a string known here (a literal,
     or what a call passed); None when not decided."""
@@ -260,6 +271,10 @@ class StatementsMixin:
 
     # assignment -------------------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Value, value_node, stmt) -> None:
+        if isinstance(value, Tup) and value.is_list and value_node is not None \
+                and type(value_node) in (cst.Name, cst.Attribute) and key_of(value_node) != key_of(target):
+            self.shared(value_node)  # alias = xs: one list under two names
+            value = self.lookup(key_of(value_node))
         if type(target) in (cst.Tuple, cst.List):
             self.unpack(target, value, value_node, stmt)
             return
@@ -327,6 +342,43 @@ class StatementsMixin:
             ops.store_into(item.shape, shape_of(value), distinct=self.distinct)
         except BroadcastError as exc:
             self.emit("setitem", stmt, target=target, tval=item, value=value_node, vval=value, error=exc)
+
+    def forget_length(self, key: str, value: Value):
+        """The list ``value`` at ``key`` may grow unseen (appended to, or reachable another way):
+        its length is no longer known; its items are tracked under key[*] (returned)."""
+        items = self.env.get(key + ELEMENT)
+        if isinstance(value, Tup):
+            for item in value.items:
+                items = item if items is None else join(items, item)
+        self.store(key, LIST)
+        if items is not None:
+            self.store(key + ELEMENT, items)
+        return items
+
+    def shared(self, node) -> None:
+        """``node`` (a name or attribute) is now reachable from elsewhere too (an alias, an item
+        of a container, a closure): where it holds a list of known length, mutation through the
+        other reference is not seen, so the length is no longer known."""
+        key = key_of(node) if type(node) in (cst.Name, cst.Attribute) else None
+        if key is not None:
+            v = self.env.get(key)
+            if isinstance(v, Tup) and v.is_list:
+                self.forget_length(key, v)
+
+    def captured(self, body) -> None:
+        """Lists that a lambda, comprehension or function names (it may append to them when
+        it runs, unseen here) lose their known length."""
+        lists = {k for k, v in self.env.items() if type(v) is Tup and v.is_list and "." not in k and "[" not in k}
+        if not lists:
+            return
+        stack = [body]
+        while stack:
+            n = stack.pop()
+            if type(n) is cst.Name:
+                if n.value in lists:
+                    self.shared(n)
+            else:
+                stack.extend(iter_children(n))
 
     def store(self, key: str, value: Value) -> None:
         if key in self.container_bases:
@@ -658,10 +710,17 @@ class StatementsMixin:
             if decided is not None:
                 STRING_DECISIONS[0] += 1
             return decided
-        if not type(test) is cst.Comparison or len(test.comparisons) != 1:
+        if type(test) is not cst.Comparison:
+            v = self.value_of(test)
+            # a list or tuple display, or one built from them: empty or not is known
+            return bool(v.items) if isinstance(v, Tup) else None
+        if len(test.comparisons) != 1:
             return None
         comp = test.comparisons[0]
         left, right = self.value_of(test.left), self.value_of(comp.comparator)
+        empty = _emptiness_truth(left, right, comp.operator)
+        if empty is not None:
+            return empty
         strings = _string_truth(left, right, comp.operator)
         if strings is not None:
             STRING_DECISIONS[0] += 1
