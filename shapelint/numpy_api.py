@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 from .shapes import Dim, MaybeShape, Shape, ops
 from .shapes.dim import ONE
-from .shapes.errors import AxisError
+from .shapes.errors import AxisError, BroadcastError
 from .shapes.shape import ANY_RANK, SCALAR
 from .values import (
     NEVER, NONE, UNKNOWN, Args, Array, Bool, Int, NoneVal, Obj, Reduced, Scalar, Tup, Value, carried_reduction, dims_of, int_of,
@@ -369,11 +369,43 @@ def arange(a: Args) -> Value:
     return _arr(Shape((None,)))
 
 
-def linspace(a: Args) -> Value:
-    num = a.get(2, "num")
-    if num is None:
-        return _arr(Shape.of(50))
-    return _arr(Shape((num.dim if isinstance(num, Int) else None,)))
+def spaced(axis_pos: int, base_pos: Optional[int] = None, retstep_pos: Optional[int] = None) -> Handler:
+    """np.linspace / logspace / geomspace(start, stop, num=50, ..., axis=0): ``num`` samples
+    inserted at ``axis`` into the broadcast shape of start and stop (and logspace's base); an
+    array start gives a 2-D result (scikit-image's line_nd).  linspace's retstep=True gives
+    (samples, step)."""
+    def h(a: Args) -> Value:
+        if a.star:
+            return UNKNOWN
+        retstep = _bool_arg(a, retstep_pos, "retstep") if retstep_pos is not None else False
+        if retstep is MISSING:
+            return UNKNOWN
+        ends = [a.get(0, "start"), a.get(1, "stop")] + ([a.get(base_pos, "base")] if base_pos is not None else [])
+        shapes = [_spaced_operand(v) for v in ends if v is not None]
+        num = a.get(2, "num")
+        axis = a.get(axis_pos, "axis")
+        ax = 0 if axis is None else int_of(axis)
+        size = Dim.lit(50) if num is None else (num.dim if isinstance(num, Int) else None)
+        shape = None
+        if len(shapes) >= 2 and all(s is not None and s.fixed for s in shapes) and ax is not None:
+            try:
+                dims = list(ops.broadcast(*shapes).dims)
+            except BroadcastError as exc:
+                exc.positions = (0, 1, base_pos)  # not num: the message names what disagrees
+                raise
+            if -len(dims) - 1 <= ax <= len(dims):
+                dims.insert(ax if ax >= 0 else len(dims) + 1 + ax, size)
+                shape = Shape(tuple(dims))
+        return Tup((_arr(shape), Scalar()), False) if retstep else _arr(shape)
+    return h
+
+
+def _spaced_operand(v: Value) -> MaybeShape:
+    """The shape of an array-like argument: an array's, a number's (), a literal list's."""
+    if isinstance(v, Tup):
+        dims = _nested(v)
+        return Shape(dims) if dims is not None else None
+    return shape_of(v)
 
 
 def _nested(v: Value) -> Optional[tuple]:
@@ -790,8 +822,8 @@ ARG_REDUCTIONS = "argmax argmin nanargmax nanargmin".split()
 FUNCTIONS: dict[str, Handler] = {
     # constructors
     "zeros": constructor(), "ones": constructor(), "empty": constructor(), "full": constructor(),
-    "eye": eye, "identity": identity, "arange": arange, "linspace": linspace,
-    "logspace": linspace, "geomspace": linspace,
+    "eye": eye, "identity": identity, "arange": arange, "linspace": spaced(6, retstep_pos=4),
+    "logspace": spaced(6, base_pos=4), "geomspace": spaced(5),
     "zeros_like": like(1), "ones_like": like(2), "empty_like": like(3), "full_like": like(4),
     "copy": like(), "asarray": np_array, "array": np_array, "ascontiguousarray": like(),
     "asfortranarray": like(), "asanyarray": np_array,

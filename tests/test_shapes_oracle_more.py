@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, event, given, settings, strategies as st
 from shapelint import numpy_api
 from shapelint.shapes import Dim, Shape, ShapeError, concrete, ops
 from shapelint.shapes.dim import substitute
-from shapelint.values import Args, Array, Int, Tup, shape_of
+from shapelint.values import Args, Array, Int, Scalar, Tup, shape_of
 from test_shapes_oracle import (
     _SCALE, Symbolizer, S, arr, assert_agree, check, check_symbolic, dim_values, refused, related_shapes, run_numpy,
     run_ops, shapes,
@@ -707,3 +707,58 @@ def test_safe_indexing(shape, axis, kind, data):
     assert len(ours.dims) == len(theirs), f"_safe_indexing({shape}, {kind}, axis={axis}): {ours} vs {theirs}"
     for dim, size in zip(ours.dims, theirs):
         assert dim is None or dim.value == size, f"_safe_indexing({shape}, {kind}, axis={axis}): {ours} vs {theirs}"
+
+
+# --- evenly spaced samples --------------------------------------------------------
+
+end_shapes = st.one_of(st.none(), st.lists(st.integers(1, 3), max_size=2).map(tuple))  # None: a number
+
+
+@SETTINGS
+@given(name=st.sampled_from(["linspace", "logspace", "geomspace"]), start=end_shapes, stop=end_shapes,
+       base=end_shapes, num=st.one_of(st.none(), st.integers(0, 4)), axis=st.one_of(st.none(), st.integers(-3, 3)),
+       retstep=st.booleans())
+def test_spaced_samples(name, start, stop, base, num, axis, retstep):
+    """np.linspace / logspace / geomspace: num samples at axis of the ends' broadcast shape
+    (an array start is a 2-D result); only linspace has retstep, only logspace a base."""
+    def value(shape):
+        return Scalar() if shape is None else Array(S(shape))
+
+    def real(shape):
+        return 2.0 if shape is None else np.full(shape, 2.0)
+
+    args, real_args = [value(start), value(stop)], [real(start), real(stop)]
+    kwargs, real_kwargs = {}, {}
+    if num is not None:
+        args.append(Int(Dim.lit(num)))
+        real_args.append(num)
+    if axis is not None:
+        kwargs["axis"], real_kwargs["axis"] = Int(Dim.lit(axis)), axis
+    if name == "logspace" and base is not None:
+        kwargs["base"], real_kwargs["base"] = value(base), real(base)
+    if name == "linspace" and retstep:
+        kwargs["retstep"], real_kwargs["retstep"] = Int(Dim.lit(1)), True
+    what = f"np.{name}({start}, {stop}, num={num}, axis={axis}, base={base}, retstep={retstep})"
+    theirs = run_numpy(lambda: (lambda out: out[0] if isinstance(out, tuple) else out)(
+        getattr(np, name)(*real_args, **real_kwargs)))
+    try:
+        out = numpy_api.FUNCTIONS[name](Args(args, kwargs))
+    except ShapeError:
+        assert refused(theirs), f"{what}: refused, numpy gives {theirs}"
+        return
+    if isinstance(out, Tup):
+        out = out.items[0]
+    ours = shape_of(out)
+    if ours is None:
+        assert refused(theirs), f"{what}: unknown, numpy gives {theirs}"  # an axis out of range
+        return
+    assert not refused(theirs), f"{what}: {ours}, numpy refuses: {theirs}"
+    event("answered")
+    assert concrete(ours) == theirs, f"{what}: {ours}, numpy gives {theirs}"
+
+
+def test_spaced_samples_of_unknown_ends_are_unknown():
+    """np.linspace(a, b, n) with a of unknown rank is not 1-D: a may be an array."""
+    out = numpy_api.FUNCTIONS["linspace"](Args([Array(None), Scalar(), Int(Dim.lit(5))], {}))
+    assert shape_of(out) is None
+    assert shape_of(numpy_api.FUNCTIONS["linspace"](Args([Scalar(), Scalar()], {}))) == S((50,))

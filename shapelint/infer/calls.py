@@ -310,6 +310,8 @@ class CallsMixin:
             return Array(None)
         except BroadcastError as exc:
             pairs = list(zip(operands, [a.get(None, "self")] + a.args if "self" in a.kwargs else a.args))
+            if exc.positions is not None:
+                pairs = [pair for k, pair in enumerate(pairs) if k in exc.positions]
             self.emit("elementwise", node, operands=pairs, result=None, error=exc, op=name)
             return Array(None)
         except AxisError as exc:

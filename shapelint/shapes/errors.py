@@ -30,6 +30,7 @@ class BroadcastError(ShapeError):
     axis: int  # negative, counted from the end
     dims: tuple[MaybeDim, ...] = field(default=())
     output: Optional[Shape] = None  # set for in-place: the array that must hold the result
+    positions: Optional[tuple[int, ...]] = None  # the call's positional arguments that broadcast, if not all
 
 
 @dataclass
