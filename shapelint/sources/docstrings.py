@@ -19,8 +19,13 @@ from .dimstring import DimStringError, parse_dim_token
 CONTAINER_TYPE = re.compile(r"\b(list|tuple|dict|generator|iterator|iterable|sequence|mapping)s?\s+of\b|"
                             r"\bgenerator\b", re.IGNORECASE)
 EXPRESSION_DIM = re.compile(r"^[A-Za-z_]\w*(\.\w+|\[\s*-?\d+\s*\])+$")  # X.shape[0], self.k
-# sizes prose writes that no shape grammar has: N // 2 + 1, N' (another N): one size, unknown
-PROSE_DIM = re.compile(r"^(?=.*(//|\w'))[\w\s+\-*/()']+$")
+# sizes prose writes that no shape grammar has: N // 2 + 1, N' (another N), M + 2R: one size, unknown
+PROSE_DIM = re.compile(r"^(?=.*(//|\w'|\d[A-Za-z]))[\w\s+\-*/()']+$")
+# two words side by side: a size in words ("radius index") or a comma left out ("n_samples
+# n_features"): the rank is not sure
+WORDS = re.compile(r"[A-Za-z_]\w*\s+[A-Za-z_]")
+# optional dims in brackets (scikit-image): (M, N[, 3]), ([Q, ]M, N), (M[, ...], P): either rank
+OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]")
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
 SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
@@ -79,6 +84,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     inner = found[0].strip()
     if not inner:
         return Shape(())
+    if OPTIONAL_DIMS.search(inner) or any(WORDS.search(t) for t in inner.split(",")):
+        return None  # a choice of ranks written on purpose, or words: no shape for sure, and no SL100
     tokens = [t.strip().strip("`").replace("\\", "") for t in inner.split(",")]  # (`M`, `K`); reST "\*"
     if tokens and tokens[-1] == "":
         tokens = tokens[:-1]
