@@ -25,7 +25,8 @@ PROSE_DIM = re.compile(r"^(?=.*(//|\w'|\d[A-Za-z]))[\w\s+\-*/()']+$")
 # n_features"): the rank is not sure
 WORDS = re.compile(r"[A-Za-z_]\w*\s+[A-Za-z_]")
 # optional dims in brackets (scikit-image): (M, N[, 3]), ([Q, ]M, N), (M[, ...], P): either rank
-OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]")
+OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]|\s\[")  # numpy-ml: (D, M [- 3])
+BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$")  # (>2,): a size of at least 3, not known
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
 SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
@@ -99,7 +100,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     dims = []
     try:
         for t in tokens:
-            if t in ("?", "_", "None", "any"):
+            if t in ("?", "_", "None", "any") or BOUND_DIM.match(t):
                 dims.append(None)
             elif t[:1] in ("?", "#"):
                 raise DimStringError(f"cannot read dimension {t!r}")
