@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""List every finding shapelint makes on whole numeric packages that nobody on this team wrote.
+
+"Unknown is silent": a finding must follow from the declared shapes, so on correct, released
+code every finding is either a real bug (a no-op ``.T`` on a 1-D array...) or a false alarm to
+fix.  This script makes that review repeatable:
+
+1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
+   machine runs it, since only their Python sources are read) of numpy, scipy, scikit-learn,
+   numpy-ml, statsmodels, scikit-image, pandas and autograd from PyPI into a work folder;
+2. unpacks their ``.py`` files (tests included: they are numpy code too);
+3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
+   files and lines checked and the findings per code, then every finding.
+
+It judges nothing: the README's "False alarms on real code" section gives the verdict on each
+finding at the last measurement.  Exits 0 whatever it found, 2 when the setup fails.  Usage::
+
+    pip install . && python benchmarks/false_alarms.py [--work DIR] [--package sklearn ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+# (requirement, the folder its wheel holds the package in)
+PACKAGES = [
+    ("numpy==2.2.6", "numpy"),
+    ("scipy==1.15.3", "scipy"),
+    ("scikit-learn==1.7.2", "sklearn"),
+    ("numpy-ml==0.1.2", "numpy_ml"),
+    ("statsmodels==0.15.0", "statsmodels"),
+    ("scikit-image==0.26.0", "skimage"),
+    ("pandas==3.1.1", "pandas"),
+    ("autograd==1.9.1", "autograd"),
+]
+# one wheel per release, the same on every machine: the sources do not depend on the build
+PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
+            "--abi", "abi3", "--abi", "none", "--platform", "manylinux_2_28_x86_64", "--platform",
+            "manylinux_2_17_x86_64", "--platform", "manylinux2014_x86_64", "--platform", "any"]
+
+
+class SetupError(Exception):
+    pass
+
+
+def download(requirements: list[str], wheels: Path) -> None:
+    wheels.mkdir(parents=True, exist_ok=True)
+    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--disable-pip-version-check",
+           *PLATFORM, "--dest", str(wheels), *requirements]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SetupError(f"pip download failed ({done.returncode}):\n{done.stderr.strip()[-2000:]}")
+
+
+def unpack(wheels: Path, folder: str, site: Path) -> None:
+    """The package's .py files only (compiled parts and data are not read)."""
+    if (site / folder).is_dir():
+        return
+    names = folder.replace("_", "").lower()
+    for wheel in sorted(wheels.glob("*.whl")):
+        if wheel.name.split("-")[0].replace("_", "").lower() not in (names, _dist_of(folder)):
+            continue
+        with zipfile.ZipFile(wheel) as z:
+            for member in z.namelist():
+                if member.startswith(folder + "/") and member.endswith(".py"):
+                    z.extract(member, site)
+        return
+    raise SetupError(f"no wheel holds {folder}/ in {wheels}")
+
+
+def _dist_of(folder: str) -> str:
+    return {"sklearn": "scikitlearn", "skimage": "scikitimage", "numpy_ml": "numpyml"}.get(folder, folder)
+
+
+def count_lines(root: Path) -> tuple[int, int]:
+    files = lines = 0
+    for path in root.rglob("*.py"):
+        files += 1
+        with open(path, "rb") as f:
+            lines += sum(1 for _ in f)
+    return files, lines
+
+
+def check(site: Path, folder: str, jobs: int) -> tuple[list[dict], float]:
+    cmd = [sys.executable, "-m", "shapelint", "--format", "json", "--no-cache", "--no-respect-gitignore",
+           "-j", str(jobs), folder]
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=site, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SetupError(f"shapelint exited {done.returncode} on {folder}:\n{done.stderr.strip()[-2000:]}")
+    return json.loads(done.stdout or "[]"), seconds
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--work", type=Path, help="where to download and unpack (kept and reused); default: a temporary folder")
+    ap.add_argument("--package", action="append", choices=[f for _, f in PACKAGES],
+                    help="check only this package (repeatable); default: all")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = ap.parse_args()
+    chosen = [(r, f) for r, f in PACKAGES if not args.package or f in args.package]
+    with tempfile.TemporaryDirectory(prefix="shapelint-fa-") as tmp:
+        work = args.work or Path(tmp)
+        try:
+            return run(work, chosen, args.jobs)
+        except SetupError as exc:
+            print(f"setup failed: {exc}", file=sys.stderr)
+            return 2
+
+
+def run(work: Path, chosen: list[tuple[str, str]], jobs: int) -> int:
+    site = work / "site"
+    download([r for r, _ in chosen], work / "wheels")
+    rows, every = [], []
+    for requirement, folder in chosen:
+        unpack(work / "wheels", folder, site)
+        files, lines = count_lines(site / folder)
+        findings, seconds = check(site, folder, jobs)
+        codes = collections.Counter(f["code"] for f in findings)
+        rows.append((requirement, files, lines, len(findings), ", ".join(f"{c} {n}" for c, n in sorted(codes.items())),
+                     seconds))
+        every.extend(findings)
+    print(f"shapelint on whole packages ({jobs} jobs, Python {sys.version.split()[0]})\n")
+    header = ("package", "files", "lines", "findings", "per code", "time")
+    table = [header] + [(r, str(f), f"{n:,}", str(k), c or "-", f"{s:.1f} s") for r, f, n, k, c, s in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    total_files = len({f["path"] for f in every})
+    print(f"\n{len(every)} findings in {total_files} files, "
+          f"{sum(r[2] for r in rows):,} lines in {sum(r[1] for r in rows)} files checked\n")
+    for f in sorted(every, key=lambda f: (f["path"], f["line"], f["column"], f["code"])):
+        print(f"{f['path']}:{f['line']}:{f['column']}: {f['code']} [{f['severity']}] {f['message']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
