@@ -12,7 +12,7 @@ import functools
 import math
 from typing import Callable, Optional
 
-from .shapes import Dim, MaybeShape, Shape, ops
+from .shapes import Dim, MaybeShape, Shape, more_ops, ops
 from .shapes.dim import ONE
 from .shapes.errors import AxisError, BroadcastError
 from .shapes.shape import ANY_RANK, SCALAR
@@ -130,7 +130,7 @@ def elementwise(*names: str) -> Handler:
 
 def where(a: Args) -> Value:
     if len(a.args) == 1 and not a.kwargs:
-        return UNKNOWN  # np.where(cond): a tuple of index arrays
+        return nonzero()(a)  # np.where(cond): a tuple of index arrays, as np.nonzero
     return elementwise("condition", "x", "y")(a)
 
 
@@ -381,7 +381,7 @@ def spaced(axis_pos: int, base_pos: Optional[int] = None, retstep_pos: Optional[
         if retstep is MISSING:
             return UNKNOWN
         ends = [a.get(0, "start"), a.get(1, "stop")] + ([a.get(base_pos, "base")] if base_pos is not None else [])
-        shapes = [_spaced_operand(v) for v in ends if v is not None]
+        shapes = [_array_like_shape(v) for v in ends if v is not None]
         num = a.get(2, "num")
         axis = a.get(axis_pos, "axis")
         ax = 0 if axis is None else int_of(axis)
@@ -400,7 +400,7 @@ def spaced(axis_pos: int, base_pos: Optional[int] = None, retstep_pos: Optional[
     return h
 
 
-def _spaced_operand(v: Value) -> MaybeShape:
+def _array_like_shape(v: Optional[Value]) -> MaybeShape:
     """The shape of an array-like argument: an array's, a number's (), a literal list's."""
     if isinstance(v, Tup):
         dims = _nested(v)
@@ -805,6 +805,123 @@ def cross(a: Args) -> Value:
     return _arr(ops.cross(a.shape(0, "a"), a.shape(1, "b"), a.distinct))
 
 
+# --- sorting, differences, quantiles, index finding, grids, FFT ---------------------------
+
+def _int_or_default(a: Args, pos: Optional[int], name: str, default: int) -> object:
+    """An int argument that must be a literal (MISSING otherwise); ``default`` when absent."""
+    v = a.get(pos, name)
+    if v is None:
+        return default
+    return int_of(v) if int_of(v) is not None else MISSING
+
+
+def sorting(func: str, self_arg: bool = False) -> Handler:
+    """np.sort / np.argsort(a, axis=-1) and the argsort method; axis=None flattens."""
+    def h(a: Args) -> Value:
+        pos = 0 if self_arg else 1
+        v = a.get(pos, "axis")
+        axis = None if isinstance(v, NoneVal) else _int_or_default(a, pos, "axis", -1)
+        if a.star or axis is MISSING:
+            return _arr(None)
+        return _arr(more_ops.sort(a.shape(None, "self") if self_arg else a.shape(0, "a"), axis, func))  # type: ignore[arg-type]
+    return h
+
+
+def diff(a: Args) -> Value:
+    """np.diff(a, n=1, axis=-1); with prepend/append the length is not followed."""
+    if a.star or a.has(None, "prepend") or a.has(None, "append") or a.has(3, None):
+        return _arr(None)
+    n_value = a.get(1, "n")
+    n = 1 if n_value is None else int_of(n_value)
+    axis = _int_or_default(a, 2, "axis", -1)
+    if axis is MISSING:
+        return _arr(None)
+    return _arr(more_ops.diff(a.shape(0, "a"), n, axis))  # type: ignore[arg-type]
+
+
+def quantile(a: Args) -> Value:
+    """np.percentile / quantile and their nan* forms (a, q, axis=None, ..., keepdims=False)."""
+    axis = _axis_arg(a, 2)
+    keep = _bool_arg(a, None, "keepdims")
+    if a.star or axis is MISSING or keep is MISSING:
+        return _arr(None)
+    return _arr(more_ops.quantile(a.shape(0, "a"), _array_like_shape(a.get(1, "q")), axis, keep))  # type: ignore[arg-type]
+
+
+def nonzero(self_arg: bool = False) -> Handler:
+    """np.nonzero(a), a.nonzero(), np.where(condition): one index array per axis."""
+    def h(a: Args) -> Value:
+        if a.star or (len(a.args) + len(a.kwargs)) != 1:
+            return UNKNOWN
+        out = more_ops.nonzero(a.shape(None, "self") if self_arg else a.shape(0, "a"))
+        return UNKNOWN if out is None else Tup(tuple(_arr(s) for s in out))
+    return h
+
+
+def meshgrid(a: Args) -> Value:
+    """np.meshgrid(*xi, indexing="xy"): a tuple of arrays, one per input (not sparse ones)."""
+    if a.star or a.kwargs.keys() - {"indexing", "copy"}:
+        return UNKNOWN
+    indexing = a.get(None, "indexing")
+    mode = "xy" if indexing is None else indexing.kind[4:] if isinstance(indexing, Obj) and \
+        indexing.kind in ("str:xy", "str:ij") else None
+    if mode is None:
+        return UNKNOWN
+    return Tup(tuple(_arr(s) for s in more_ops.meshgrid([_array_like_shape(v) for v in a.args], mode)))
+
+
+def choice(a: Args) -> Value:
+    """np.random.choice(a, size=None, ...) and Generator.choice for an int or 1-D a: the
+    shape asked for, or one sample."""
+    if a.star:
+        return UNKNOWN
+    population = a.get(0, "a")
+    if isinstance(population, Int):
+        count, rank = population.dim, 0
+    else:
+        shape = _array_like_shape(population)
+        if shape is None or not shape.fixed:
+            return _arr(None)
+        count, rank = (shape.dims[0] if len(shape.dims) == 1 else None), len(shape.dims)
+    if rank > 1 and a.has(None, "axis"):
+        return _arr(None)  # Generator.choice picks along an axis of an n-d array
+    size = a.get(1, "size")
+    asked = SCALAR if size is None or isinstance(size, NoneVal) else _shape_arg(size)
+    return _arr(more_ops.choice(count, rank, asked))
+
+
+def fft(kind: str) -> Handler:
+    """np.fft.fft / ifft ("c"), rfft ("r"), irfft ("ir")(a, n=None, axis=-1)."""
+    def h(a: Args) -> Value:
+        n_value = a.get(1, "n")
+        n = None if n_value is None or isinstance(n_value, NoneVal) else (
+            n_value.dim if isinstance(n_value, Int) else MISSING)
+        axis = _int_or_default(a, 2, "axis", -1)
+        if a.star or n is MISSING or axis is MISSING:
+            return _arr(None)
+        return _arr(more_ops.fft(a.shape(0, "a"), n, axis, kind))  # type: ignore[arg-type]
+    return h
+
+
+def fft_same(default_axes, transform: bool) -> Handler:
+    """np.fft.fft2 / fftn and their inverses without ``s``; fftshift / ifftshift."""
+    def h(a: Args) -> Value:
+        if a.star or (transform and (a.has(1, "s"))):
+            return _arr(None)
+        axes = _axis_arg(a, 2 if transform else 1, "axes") if a.has(2 if transform else 1, "axes") else default_axes
+        if axes is MISSING:
+            return _arr(None)
+        return _arr(more_ops.fft_same(a.shape(0, "a" if transform else "x"), axes, transform))
+    return h
+
+
+def frequencies(half: bool) -> Handler:
+    def h(a: Args) -> Value:
+        n = a.get(0, "n")
+        return _arr(more_ops.frequencies(n.dim if isinstance(n, Int) else None, half))
+    return h
+
+
 # --- the table ----------------------------------------------------------------
 
 UNARY = """exp exp2 expm1 log log2 log10 log1p sqrt cbrt square abs absolute fabs sign negative positive
@@ -879,12 +996,24 @@ FUNCTIONS.update({
     "triu": tri_part, "tril": tri_part,
     "tile": tile, "repeat": repeat(), "pad": pad, "take": take(), "flip": flip, "roll": roll,
     "atleast_1d": atleast(1), "atleast_2d": atleast(2), "atleast_3d": atleast(3), "broadcast_to": broadcast_to,
+    # sorting, differences, quantiles, index finding, grids
+    "sort": sorting("sort"), "argsort": sorting("argsort"), "diff": diff,
+    "percentile": quantile, "quantile": quantile, "nanpercentile": quantile, "nanquantile": quantile,
+    "nonzero": nonzero(), "argwhere": lambda a: _arr(more_ops.argwhere(a.shape(0, "a"))),
+    "flatnonzero": lambda a: _arr(Shape((None,))) if a.shape(0, "a") is not None else _arr(None),
+    "meshgrid": meshgrid, "random.choice": choice,
+    # FFT
+    "fft.fft": fft("c"), "fft.ifft": fft("c"), "fft.rfft": fft("r"), "fft.irfft": fft("ir"),
+    "fft.fft2": fft_same((-2, -1), True), "fft.ifft2": fft_same((-2, -1), True),
+    "fft.fftn": fft_same(None, True), "fft.ifftn": fft_same(None, True),
+    "fft.fftshift": fft_same(None, False), "fft.ifftshift": fft_same(None, False),
+    "fft.fftfreq": frequencies(False), "fft.rfftfreq": frequencies(True),
 })
 
 GENERATOR_METHODS: dict[str, Handler] = {
     "normal": sized(2), "uniform": sized(2), "standard_normal": sized(0), "random": sized(0),
     "integers": sized(2), "exponential": sized(1), "binomial": sized(2), "poisson": sized(1),
-    "beta": sized(2), "gamma": sized(2), "laplace": sized(2), "logistic": sized(2),
+    "beta": sized(2), "gamma": sized(2), "laplace": sized(2), "logistic": sized(2), "choice": choice,
 }
 
 METHODS: dict[str, Handler] = {
@@ -900,6 +1029,7 @@ METHODS.update({name: reduction(tuple_ok=False, self_arg=True) for name in ("arg
 METHODS.update({
     "repeat": repeat(True), "take": take(True), "diagonal": diagonal_like(ops.diagonal, True),
     "trace": diagonal_like(ops.trace, True),
+    "argsort": sorting("argsort", True), "nonzero": nonzero(True),
 })
 
 ATTRIBUTES: dict[str, Handler] = {"T": attr_T, "mT": attr_mT, "real": same_as(None, "self"),

@@ -110,3 +110,42 @@ def test_methods_and_friends():
     assert call("tensordot", arr(n, d), arr(d, k), axes=lit(1)).shape == Shape((n, k))
     assert call("tensordot", arr(n, d), arr(d, k), axes=UNKNOWN).shape is None
     assert call("cross", arr(5, 3), arr(3), axisa=lit(0)).shape is None  # axes other than the last: not read
+
+
+def test_sorting_and_differences_read_axis_and_n():
+    assert call("sort", arr(n, d)).shape == Shape((n, d))
+    assert call("sort", arr(n, d), axis=NONE).shape == Shape((n * d,))  # axis=None flattens
+    assert call("argsort", arr(n, d), UNKNOWN).shape is None  # an axis not known
+    assert numpy_api.METHODS["argsort"](Args([], {"self": arr(n)})).shape == Shape((n,))
+    assert call("diff", arr(n, d)).shape == Shape((n, d - 1))
+    assert call("diff", arr(n, d), lit(2), lit(0)).shape == Shape((n - 2, d))
+    assert call("diff", arr(n), prepend=lit(0)).shape is None  # prepend/append: length not followed
+    assert call("percentile", arr(n, d), seq(lit(5), lit(95)), axis=lit(0)).shape == Shape((Dim.lit(2), d))
+    assert call("quantile", arr(n, d), Scalar()).shape == Shape(())
+    assert call("nanquantile", arr(n, d), Scalar(), lit(1), keepdims=Int(None)).shape is None
+
+
+def test_index_finding_returns_one_array_per_axis():
+    rows, cols = call("nonzero", arr(n, d)).items
+    assert rows.shape == cols.shape == Shape((None,))
+    assert len(call("where", arr(n, d, k)).items) == 3  # np.where(cond) is np.nonzero(cond)
+    assert call("where", arr(n, 1), arr(d), Scalar()).shape == Shape((n, d))  # the three-argument form
+    assert call("argwhere", arr(n, d)).shape == Shape((None, Dim.lit(2)))
+    assert numpy_api.METHODS["nonzero"](Args([], {"self": arr(n)})).items[0].shape == Shape((None,))
+
+
+def test_grids_choice_and_fft():
+    gx, gy = call("meshgrid", arr(n), arr(d)).items
+    assert gx.shape == gy.shape == Shape((d, n))  # "xy": the first input varies along columns
+    assert call("meshgrid", arr(n), arr(d), indexing=Obj("str:ij")).items[0].shape == Shape((n, d))
+    assert call("meshgrid", arr(n), indexing=UNKNOWN) is UNKNOWN
+    assert call("random.choice", Int(n), Int(k)).shape == Shape((k,))
+    assert call("random.choice", arr(n)).shape == Shape(())
+    assert call("random.choice", arr(n), seq(lit(2), Int(k))).shape == Shape((Dim.lit(2), k))
+    assert numpy_api.GENERATOR_METHODS["choice"](Args([lit(10)], {"size": lit(3)})).shape == Shape.of(3)
+    assert call("fft.rfft", arr(n, 64)).shape == Shape((n, Dim.lit(33)))
+    assert call("fft.irfft", arr(n, 33)).shape == Shape((n, Dim.lit(64)))
+    assert call("fft.fft", arr(n, d), lit(8), lit(0)).shape == Shape((Dim.lit(8), d))
+    assert call("fft.fft2", arr(n, d), seq(lit(4), lit(4))).shape is None  # s given: not followed
+    assert call("fft.fftfreq", lit(8)).shape == Shape.of(8)
+    assert call("fft.rfftfreq", lit(8)).shape == Shape.of(5)

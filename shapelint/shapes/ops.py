@@ -492,6 +492,8 @@ def _slice_len(n: MaybeDim, s: Slice) -> MaybeDim:
         if n.value < 0:
             return None  # no array has a negative size: nothing to index
         return Dim.lit(len(range(*slice(start, stop, step).indices(n.value))))
+    if n is not None and step == -1 and start is None and stop is None:
+        return n  # x[::-1], a reversal
     if n is None or step not in (None, 1):
         return None
     # symbolic length, assumed long enough for the literal bounds
