@@ -12,7 +12,7 @@ import functools
 import math
 from typing import Callable, Optional
 
-from .shapes import Dim, MaybeShape, Shape, more_ops, ops
+from .shapes import Dim, MaybeShape, Shape, more_ops, ops, split_and_stats
 from .shapes.dim import ONE
 from .shapes.errors import AxisError, BroadcastError
 from .shapes.shape import ANY_RANK, SCALAR
@@ -922,6 +922,157 @@ def frequencies(half: bool) -> Handler:
     return h
 
 
+# --- splitting, covariance, convolution, searching, histograms, index arrays -----------------
+
+def _sections(v: Optional[Value]) -> object:
+    """np.split's second argument: a literal count or a literal list of indices; MISSING else."""
+    if isinstance(v, Int) and not isinstance(v, Bool):
+        return v.dim.value if v.dim is not None and v.dim.value is not None else MISSING
+    if isinstance(v, Tup):
+        vals = [int_of(it) for it in v.items]
+        return MISSING if any(x is None for x in vals) else tuple(vals)
+    return MISSING
+
+
+def splitting(equal: bool = True, direction: Optional[str] = None) -> Handler:
+    """np.split / array_split(ary, indices_or_sections, axis=0), np.hsplit / vsplit / dsplit:
+    a list of the pieces; their number is known from a literal count even when ary is not."""
+    def h(a: Args) -> Value:
+        sections = _sections(a.get(1, "indices_or_sections"))
+        axis = 0 if direction else _int_arg(a, 2, "axis", 0)
+        if a.star or sections is MISSING or not isinstance(axis, int):
+            return UNKNOWN
+        x = a.shape(0, "ary")
+        if x is None or not x.fixed:
+            count = sections if isinstance(sections, int) else len(sections) + 1
+            return Tup(tuple(_arr(None) for _ in range(count)), True) if count > 0 else UNKNOWN
+        pieces = split_and_stats.directional_split(x, sections, direction) if direction else \
+            split_and_stats.split(x, sections, axis, equal)
+        return UNKNOWN if pieces is None else Tup(tuple(_arr(p) for p in pieces), True)
+    return h
+
+
+def _literal_flag(a: Args, pos: Optional[int], name: str, default: bool) -> object:
+    """A True/False argument: ``default`` when absent, MISSING when not known."""
+    v = a.get(pos, name)
+    if v is None:
+        return default
+    i = int_of(v)
+    return MISSING if i is None else bool(i)
+
+
+def covariance(first: str) -> Handler:
+    """np.cov(m, y=None, rowvar=True, ...) and np.corrcoef(x, y=None, rowvar=True, ...)."""
+    def h(a: Args) -> Value:
+        rowvar = _literal_flag(a, 2, "rowvar", True)
+        y = a.get(1, "y")
+        with_y = y is not None and not isinstance(y, NoneVal)
+        if a.star or rowvar is MISSING:
+            return _arr(None)
+        m = _array_like_shape(a.get(0, first))
+        return _arr(split_and_stats.cov(m, _array_like_shape(y) if with_y else None, bool(rowvar), with_y,
+                                        a.distinct))
+    return h
+
+
+def convolution(default_mode: str) -> Handler:
+    """np.convolve(a, v, mode="full") and np.correlate(a, v, mode="valid") of 1-D arrays."""
+    def h(a: Args) -> Value:
+        mode = a.get(2, "mode")
+        name = default_mode if mode is None else mode.kind[4:] if isinstance(mode, Obj) and \
+            mode.kind in ("str:full", "str:same", "str:valid") else None
+        if a.star or name is None:
+            return _arr(None)
+        return _arr(split_and_stats.convolve(_array_like_shape(a.get(0, "a")), _array_like_shape(a.get(1, "v")),
+                                             name, "convolve" if default_mode == "full" else "correlate"))
+    return h
+
+
+def searchsorted(a: Args) -> Value:
+    """np.searchsorted(a, v, side, sorter): an index per element of v."""
+    return _arr(split_and_stats.searchsorted(a.shape(0, "a"), _array_like_shape(a.get(1, "v"))))
+
+
+def histogram(a: Args) -> Value:
+    """np.histogram(a, bins=10, ...): (counts, edges); bins an int, or the edges themselves."""
+    if a.star:
+        return UNKNOWN
+    bins = a.get(1, "bins")
+    if bins is None:
+        count: Optional[Dim] = Dim.lit(10)
+    elif isinstance(bins, Int) and not isinstance(bins, Bool):
+        count = bins.dim
+    else:
+        edges = _array_like_shape(bins)
+        if edges is None or not edges.fixed or len(edges.dims) != 1 or edges.dims[0] is None:
+            return Tup((_arr(Shape((None,))), _arr(Shape((None,)))))  # a rule's name ("auto"): sizes unknown
+        count = edges.dims[0] - 1
+    return Tup(tuple(_arr(s) for s in split_and_stats.histogram(count)))
+
+
+def sorted_like(func: str, axis_pos: int) -> Handler:
+    """np.partition / argpartition(a, kth, axis=-1): the shape of a (flattened for axis=None)."""
+    def h(a: Args) -> Value:
+        v = a.get(axis_pos, "axis")
+        axis = None if isinstance(v, NoneVal) else _int_or_default(a, axis_pos, "axis", -1)
+        x = a.shape(0, "a")
+        if a.star or axis is MISSING or (x is not None and x.fixed and not x.dims):
+            return _arr(None)
+        return _arr(more_ops.sort(x, axis, func))  # type: ignore[arg-type]
+    return h
+
+
+def allclose(a: Args) -> Value:
+    """np.allclose(a, b): one bool; the operands must broadcast (np.array_equal never refuses)."""
+    elementwise("a", "b")(a)
+    return Scalar()
+
+
+def index_grid(a: Args) -> Value:
+    """np.indices(dimensions): a grid of the dimensions per dimension (not the sparse form)."""
+    if a.star or a.has(2, "sparse"):
+        return _arr(None)
+    return _arr(split_and_stats.indices(_shape_arg(a.get(0, "dimensions"))))
+
+
+def unravel_index(a: Args) -> Value:
+    """np.unravel_index(indices, shape): a tuple of index arrays, one per dimension."""
+    out = split_and_stats.unravel_index(_array_like_shape(a.get(0, "indices")), _shape_arg(a.get(1, "shape")))
+    return UNKNOWN if a.star or out is None else Tup(tuple(_arr(s) for s in out))
+
+
+def diag_indices(a: Args) -> Value:
+    """np.diag_indices(n, ndim=2): ndim arrays of n indices."""
+    n, ndim = a.get(0, "n"), _int_arg(a, 1, "ndim", 2)
+    if a.star or not isinstance(n, Int) or not isinstance(ndim, int) or ndim < 0:
+        return UNKNOWN
+    return Tup(tuple(_arr(Shape((n.dim,))) for _ in range(ndim)))
+
+
+def triangle_indices(a: Args) -> Value:
+    """np.triu_indices / tril_indices(n, k=0, m=None): row and column indices."""
+    return UNKNOWN if a.star else Tup((_arr(Shape((None,))), _arr(Shape((None,)))))
+
+
+def multi_dot(a: Args) -> Value:
+    """np.linalg.multi_dot(arrays): the product of the chain."""
+    arrays = a.get(0, "arrays")
+    if a.star or not isinstance(arrays, Tup):
+        return _arr(None)
+    return _arr(split_and_stats.multi_dot([shape_of(v) for v in arrays.items], a.distinct))
+
+
+def rot90(a: Args) -> Value:
+    """np.rot90(m, k=1) in the plane of the first two axes: an odd k swaps them."""
+    k = _int_arg(a, 1, "k", 1)
+    x = a.shape(0, "m")
+    if a.star or a.has(2, "axes") or not isinstance(k, int) or x is None or not x.fixed:
+        return _arr(None)
+    if len(x.dims) < 2:
+        return _arr(None)  # numpy refuses: "Axes must be different"
+    return _arr(x if k % 2 == 0 else ops.swapaxes(x, 0, 1))
+
+
 # --- the table ----------------------------------------------------------------
 
 UNARY = """exp exp2 expm1 log log2 log10 log1p sqrt cbrt square abs absolute fabs sign negative positive
@@ -1008,6 +1159,21 @@ FUNCTIONS.update({
     "fft.fftn": fft_same(None, True), "fft.ifftn": fft_same(None, True),
     "fft.fftshift": fft_same(None, False), "fft.ifftshift": fft_same(None, False),
     "fft.fftfreq": frequencies(False), "fft.rfftfreq": frequencies(True),
+    # splitting, statistics, searching, index arrays, chained products
+    "split": splitting(), "array_split": splitting(equal=False), "hsplit": splitting(direction="h"),
+    "vsplit": splitting(direction="v"), "dsplit": splitting(direction="d"),
+    "cov": covariance("m"), "corrcoef": covariance("x"),
+    "convolve": convolution("full"), "correlate": convolution("valid"),
+    "searchsorted": searchsorted, "interp": lambda a: _arr(_array_like_shape(a.get(0, "x"))),
+    "histogram": histogram, "partition": sorted_like("sort", 2), "argpartition": sorted_like("argsort", 2),
+    "bincount": lambda a: _arr(Shape((None,))) if not a.star else _arr(None),
+    "unique": lambda a: _arr(Shape((None,))) if len(a.args) == 1 and not a.kwargs else UNKNOWN,
+    "isclose": elementwise("a", "b"), "allclose": allclose, "array_equal": scalar, "array_equiv": scalar,
+    "isin": lambda a: _arr(_array_like_shape(a.get(0, "element"))),
+    "indices": index_grid, "unravel_index": unravel_index, "diag_indices": diag_indices,
+    "triu_indices": triangle_indices, "tril_indices": triangle_indices,
+    "linalg.multi_dot": multi_dot, "rot90": rot90,
+    "fliplr": lambda a: _arr(ops.flip(a.shape(0, "m"), 1)), "flipud": lambda a: _arr(ops.flip(a.shape(0, "m"), 0)),
 })
 
 GENERATOR_METHODS: dict[str, Handler] = {
@@ -1116,6 +1282,9 @@ def sklearn_get_namespace_and_device(a: Args) -> Value:
     return Tup((Obj("qual:" + ARRAY_API), UNKNOWN, UNKNOWN))
 
 
+SPECIAL_UNARY = """expit logit erf erfc erfinv erfcinv gammaln digamma ndtr ndtri log_ndtr log_expit
+entr i0 i1 i0e i1e"""
+
 # other libraries' helpers that numpy's rules describe, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
@@ -1134,6 +1303,13 @@ LIBRARY_FUNCTIONS: dict[str, Handler] = {
     "sklearn.utils._array_api.get_namespace": sklearn_get_namespace,
     "sklearn.utils._array_api.get_namespace_and_device": sklearn_get_namespace_and_device,
     "sklearn.utils._indexing._safe_indexing": sklearn_safe_indexing,
+    # scipy.special: ufuncs (elementwise, as numpy's), and softmax and logsumexp over axes
+    **{"scipy.special." + name: elementwise("x") for name in SPECIAL_UNARY.split()},
+    **{"scipy.special." + name: elementwise("x", "y") for name in ("xlogy", "xlog1py")},
+    "scipy.special.softmax": same_as(0, "x"), "scipy.special.log_softmax": same_as(0, "x"),
+    # logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False): weights b or a sign: not followed
+    "scipy.special.logsumexp": lambda a: _arr(None) if a.has(2, "b") or a.has(4, "return_sign") or len(a.args) > 3
+    else reduction()(a),
 }
 
 

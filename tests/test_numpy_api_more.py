@@ -149,3 +149,54 @@ def test_grids_choice_and_fft():
     assert call("fft.fft2", arr(n, d), seq(lit(4), lit(4))).shape is None  # s given: not followed
     assert call("fft.fftfreq", lit(8)).shape == Shape.of(8)
     assert call("fft.rfftfreq", lit(8)).shape == Shape.of(5)
+
+
+def test_split_gives_a_list_of_pieces():
+    pieces = call("split", arr(4, n), lit(2))
+    assert pieces.is_list and shapes(pieces) == [Shape((Dim.lit(2), n))] * 2
+    assert shapes(call("split", arr(n, 6), seq(lit(2)), axis=lit(1))) == [Shape((n, Dim.lit(2))), Shape((n, Dim.lit(4)))]
+    assert len(call("split", UNKNOWN, lit(3)).items) == 3  # the count is known, the pieces are not
+    assert call("split", arr(n), Int(d)) is UNKNOWN  # a count not known
+    assert shapes(call("array_split", arr(5), lit(2))) == [Shape.of(3), Shape.of(2)]
+    assert shapes(call("vsplit", arr(4, d), lit(4)))[0] == Shape((Dim.lit(1), d))
+
+
+def test_statistics_and_searching():
+    assert call("cov", arr(n, d), rowvar=lit(0)).shape == Shape((d, d))
+    assert call("cov", arr(n, d), rowvar=UNKNOWN).shape is None
+    assert call("corrcoef", arr(n), arr(n)).shape == Shape.of(2, 2)
+    assert call("convolve", arr(n), arr(3), Obj("str:same")).shape == Shape((None,))
+    assert call("convolve", arr(n), arr(3), mode=UNKNOWN).shape is None
+    assert call("correlate", arr(5), arr(3)).shape == Shape.of(3)  # correlate's default mode is "valid"
+    assert call("searchsorted", arr(n), Scalar()).shape == Shape(())
+    counts, edges = call("histogram", arr(n)).items  # ten bins by default
+    assert (counts.shape, edges.shape) == (Shape.of(10), Shape.of(11))
+    counts, edges = call("histogram", arr(n), bins=arr(k)).items  # the edges given
+    assert (counts.shape, edges.shape) == (Shape((k - 1,)), Shape((k,)))
+    assert call("unique", arr(n, d)).shape == Shape((None,))
+    assert call("unique", arr(n), return_counts=lit(1)) is UNKNOWN
+
+
+def test_index_arrays_and_chains():
+    assert call("indices", seq(lit(2), Int(n))).shape == Shape((Dim.lit(2), Dim.lit(2), n))
+    assert shapes(call("unravel_index", arr(k), seq(Int(n), Int(d)))) == [Shape((k,))] * 2
+    assert shapes(call("diag_indices", Int(n))) == [Shape((n,))] * 2
+    assert len(call("triu_indices", lit(4), lit(1)).items) == 2
+    assert call("linalg.multi_dot", seq(arr(n, d), arr(d, k), arr(k))).shape == Shape((n,))
+    with pytest.raises(MatmulError):
+        call("linalg.multi_dot", seq(arr(n, d), arr(d, k), arr(d)))
+    assert call("linalg.multi_dot", UNKNOWN).shape is None
+    assert call("rot90", arr(n, d)).shape == Shape((d, n))
+    assert call("rot90", arr(n, d), lit(2)).shape == Shape((n, d))
+    assert call("allclose", arr(n, d), Scalar()) == Scalar()
+    with pytest.raises(ShapeError):
+        call("allclose", arr(2, 3), arr(4))
+
+
+def test_scipy_special_reads_as_numpy():
+    expit = numpy_api.lookup_function("scipy.special.expit")
+    assert expit(Args([arr(n, k)], {})).shape == Shape((n, k))
+    lse = numpy_api.lookup_function("scipy.special.logsumexp")
+    assert lse(Args([arr(n, k)], {"axis": lit(1)})).shape == Shape((n,))
+    assert lse(Args([arr(n, k)], {"axis": lit(1), "b": arr(k)})).shape is None  # weights: not followed
+    assert numpy_api.lookup_function("scipy.special.xlogy")(Args([arr(n, 1), arr(k)], {})).shape == Shape((n, k))

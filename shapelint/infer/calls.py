@@ -296,6 +296,20 @@ class CallsMixin:
                 nodes.append(arg.value)
         return args, kwargs, star, nodes
 
+    @staticmethod
+    def _chain_step(exc: MatmulError, operands: list, a: Args):
+        """For a refusal at step k of a chain given as one list display: the nodes multiplied
+        before it, the k-th element, the product's value, the element's value, every value."""
+        seq, items = operands[0] if operands else None, a.args[0] if a.args else None
+        if exc.step is None or type(seq) not in (cst.List, cst.Tuple) or not isinstance(items, Tup):
+            return None
+        nodes = [el.value for el in seq.elements]
+        if len(nodes) != len(items.items) or exc.step >= len(nodes):
+            return None
+        k = exc.step
+        lval = items.items[0] if k == 1 else Array(exc.left)
+        return nodes[:k], nodes[k], lval, items.items[k], list(items.items[:k + 1])
+
     def apply(self, handler, a: Args, node, operands: list, name: str = "") -> Value:
         """Run a table handler; turn refusals into events, notes into events."""
         try:
@@ -305,6 +319,12 @@ class CallsMixin:
             right = operands[1] if len(operands) > 1 else node
             lval = a.get(None, "self") if "self" in a.kwargs else a.get(0, "a")
             rval = a.get(0, "b") if "self" in a.kwargs else a.get(1, "b")
+            chain = self._chain_step(exc, operands, a)
+            if chain is not None:  # multi_dot([A, B, C]): the product so far meets the next array
+                left_nodes, right, lval, rval, values = chain
+                self.emit("matmul", node, left=left_nodes[-1], right=right, lval=lval, rval=rval, error=exc,
+                          op=name.rsplit(".", 1)[-1], left_chain=left_nodes, chain_values=values)
+                return Array(None)
             self.emit("matmul", node, left=left, right=right, lval=lval, rval=rval, error=exc,
                       op=name.rsplit(".", 1)[-1])
             return Array(None)

@@ -11,10 +11,11 @@ from .rearrange import chain, rearrangements
 def check(event, ctx) -> None:
     d = event.data
     err = d["error"]
-    if ctx.documentation_only([d["lval"], d["rval"]]):
+    if ctx.documentation_only(d.get("chain_values") or [d["lval"], d["rval"]]):
         return
     left, right = d["left"], d["right"]
-    lname, rname = ctx.code(left), ctx.code(right)
+    chained = d.get("left_chain") or [left]  # multi_dot: the product of these meets right
+    lname, rname = " @ ".join(ctx.code(n) for n in chained), ctx.code(right)
     expr = ctx.code(event.node)
     if err.reason == "inner":
         msg = (f"{expr}: inner dimensions differ: {lname} is {fmt_shape(err.left)}, {rname} is "
@@ -25,7 +26,7 @@ def check(event, ctx) -> None:
     else:
         msg = (f"{expr}: the leading (batch) dimensions cannot broadcast: {lname} is {fmt_shape(err.left)}, "
                f"{rname} is {fmt_shape(err.right)}")
-    notes = [ctx.describe(left, d["lval"]), ctx.describe(right, d["rval"])]
+    notes = [ctx.describe(left, d["lval"], lname if len(chained) > 1 else None), ctx.describe(right, d["rval"])]
     operands = chain(event.node)
     shapes = [ctx.shape_of(n) for n in operands]
     if len(operands) == 2:
@@ -51,7 +52,8 @@ RULE = Rule(
     ## What it does
     Checks that in `a @ b` (and `np.matmul`, `np.dot`, `a.dot(b)`, scikit-learn's
     `safe_sparse_dot(a, b)`) the last axis of `a` has the size of the contracted axis of `b`,
-    from the shapes the code declares.
+    from the shapes the code declares. In `np.linalg.multi_dot([A, B, C])` each product of the
+    chain so far meets the next array; the message names that product (`A @ B is (n, k)`).
 
     ## Why is this bad?
     numpy raises `ValueError: matmul: Input operand 1 has a mismatch in its core dimension` at

@@ -22,6 +22,7 @@ class MatmulError(ShapeError):
     left_dim: MaybeDim = None
     right_dim: MaybeDim = None
     reason: str = "inner"  # "inner", "scalar" / "scalar-right" (a 0-d operand), "batch" (leading dims)
+    step: Optional[int] = None  # in a chain (multi_dot): the right operand's index; the left is the product before it
 
 
 @dataclass

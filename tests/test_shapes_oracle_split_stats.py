@@ -1,0 +1,142 @@
+"""shapelint.shapes.split_and_stats against real numpy on random concrete shapes: split and
+its variants, cov/corrcoef, convolve/correlate, searchsorted, histogram, indices,
+unravel_index and linalg.multi_dot.  Same result shapes, or both refuse."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from shapelint.shapes import Dim, Shape
+from shapelint.shapes import split_and_stats as ss
+from shapelint.shapes.errors import MatmulError
+from test_shapes_oracle import S, arr, check, shapes
+from test_shapes_oracle_more import FEW, SETTINGS, assert_agree_many, numpy_shapes, run_ops_many
+
+pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::DeprecationWarning")
+
+small = st.lists(st.integers(0, 5), min_size=0, max_size=3).map(tuple)
+def _numpy_split(func, a, sections, **kwargs):
+    """numpy's split, its ZeroDivisionError for 0 sections counted as the refusal it is."""
+    try:
+        return func(a, list(sections) if isinstance(sections, tuple) else sections, **kwargs)
+    except ZeroDivisionError as exc:
+        raise ValueError(str(exc)) from exc
+
+
+sections = st.one_of(st.integers(-1, 4), st.lists(st.integers(-6, 6), max_size=3).map(tuple))
+
+
+@SETTINGS
+@given(shape=shapes, sections=sections, axis=st.integers(-4, 4), equal=st.booleans())
+def test_split(shape, sections, axis, equal):
+    func = np.split if equal else np.array_split
+    assert_agree_many(run_ops_many(lambda: ss.split(S(shape), sections, axis, equal)),
+                      numpy_shapes(lambda: _numpy_split(func, arr(shape), sections, axis=axis)),
+                      f"{func.__name__}({shape}, {sections}, axis={axis})")
+
+
+@SETTINGS
+@given(shape=shapes, sections=sections, direction=st.sampled_from("hvd"))
+def test_directional_split(shape, sections, direction):
+    func = getattr(np, direction + "split")
+    assert_agree_many(run_ops_many(lambda: ss.directional_split(S(shape), sections, direction)),
+                      numpy_shapes(lambda: _numpy_split(func, arr(shape), sections)),
+                      f"{direction}split({shape}, {sections})")
+
+
+def test_split_of_a_symbolic_axis_knows_how_many_pieces():
+    n, d = Dim.sym("n"), Dim.sym("d")
+    pieces = ss.split(Shape((n, d)), 3, axis=1)
+    assert pieces == [Shape((n, None))] * 3
+    assert ss.split(Shape((n, d)), (2, 5), axis=0) == [Shape((None, d))] * 3
+
+
+@SETTINGS
+@given(m=small, y=st.one_of(st.none(), small), rowvar=st.booleans(), func=st.sampled_from(["cov", "corrcoef"]))
+def test_cov(m, y, rowvar, func):
+    fn = getattr(np, func)
+    with_y = y is not None
+    # enough distinct observations that numpy's result is well defined (the shape is what counts)
+    values = lambda t: np.random.default_rng(0).normal(size=t)  # noqa: E731
+    check(lambda: ss.cov(S(m), S(y) if with_y else None, rowvar, with_y),
+          lambda: fn(values(m), values(y) if with_y else None, rowvar=rowvar),
+          f"{func}({m}, {y}, rowvar={rowvar})")
+
+
+def test_cov_of_declared_sizes():
+    n, d = Dim.sym("n"), Dim.sym("d")
+    assert ss.cov(Shape((n, d)), rowvar=False) == Shape((d, d))  # a declared n is taken as not 1
+    assert ss.cov(Shape((n, d))) == Shape((n, n))
+    k = Dim.sym("k", opaque=True)  # a size nobody declared: it may be 1
+    assert ss.cov(Shape((k, d))) is None  # (k, k), or () for one variable
+    assert ss.cov(Shape((k, d)), rowvar=False) == Shape((d, d))
+    assert ss.cov(Shape((d,)), Shape((k, d)), rowvar=False, with_y=True) is None  # y transposed or not
+
+
+@SETTINGS
+@given(a=small, v=small, mode=st.sampled_from(["full", "same", "valid"]), func=st.sampled_from(["convolve", "correlate"]))
+def test_convolve(a, v, mode, func):
+    check(lambda: ss.convolve(S(a), S(v), mode, func), lambda: getattr(np, func)(arr(a) + 1, arr(v) + 1, mode=mode),
+          f"{func}({a}, {v}, mode={mode})")
+
+
+def test_convolve_of_symbolic_sizes():
+    n, m = Dim.sym("n"), Dim.sym("m")
+    assert ss.convolve(Shape((n,)), Shape((m,))) == Shape((n + m - 1,))
+    assert ss.convolve(Shape((n,)), Shape((m,)), "same") == Shape((None,))
+    assert ss.convolve(Shape((n,)), Shape((n,)), "valid") == Shape.of(1)
+
+
+@SETTINGS
+@given(a=small, v=small)
+def test_searchsorted(a, v):
+    check(lambda: ss.searchsorted(S(a), S(v)), lambda: np.searchsorted(arr(a).ravel() if len(a) == 1 else arr(a), arr(v)),
+          f"searchsorted({a}, {v})")
+
+
+@FEW
+@given(bins=st.integers(1, 6), data=small)
+def test_histogram(bins, data):
+    assert_agree_many(run_ops_many(lambda: ss.histogram(Dim.lit(bins))),
+                      numpy_shapes(lambda: np.histogram(arr(data), bins=bins)), f"histogram({data}, bins={bins})")
+
+
+@FEW
+@given(dims=st.lists(st.integers(0, 4), max_size=3).map(tuple), index=small)
+def test_indices_and_unravel_index(dims, index):
+    check(lambda: ss.indices(S(dims)), lambda: np.indices(dims), f"indices({dims})")
+    if dims and all(dims):
+        assert_agree_many(run_ops_many(lambda: ss.unravel_index(S(index), S(dims))),
+                          numpy_shapes(lambda: np.unravel_index(np.zeros(index, dtype=int), dims)),
+                          f"unravel_index({index}, {dims})")
+
+
+chain_dims = st.lists(st.integers(1, 4), min_size=3, max_size=5)
+
+
+@SETTINGS
+@given(sizes=chain_dims, first_1d=st.booleans(), last_1d=st.booleans(), bad=st.integers(-1, 4),
+       extra_rank=st.integers(-1, 4))
+def test_multi_dot(sizes, first_1d, last_1d, bad, extra_rank):
+    # a chain of matrices sizes[k] x sizes[k + 1]; one inner size sometimes off, one rank sometimes wrong
+    count = len(sizes) - 1
+    mats = [[sizes[k], sizes[k + 1]] for k in range(count)]
+    if 0 <= bad < count - 1:
+        mats[bad][1] += 1
+    if first_1d:
+        mats[0] = mats[0][1:]
+    if last_1d:
+        mats[-1] = mats[-1][:1]
+    if 0 <= extra_rank < count:
+        mats[extra_rank] = [1] + mats[extra_rank]
+    shapes_ = [tuple(m) for m in mats]
+    check(lambda: ss.multi_dot([S(s) for s in shapes_]), lambda: np.linalg.multi_dot([arr(s) + 1 for s in shapes_]),
+          f"multi_dot({shapes_})")
+
+
+def test_multi_dot_says_where_the_chain_breaks():
+    with pytest.raises(MatmulError) as info:
+        ss.multi_dot([S((2, 3)), S((3, 4)), S((5, 2))])
+    assert info.value.step == 2 and info.value.left == S((2, 4))
