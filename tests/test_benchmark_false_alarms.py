@@ -1,23 +1,18 @@
 """benchmarks/false_alarms.py without the network: unpacking a wheel's sources and listing
 what shapelint finds in them (the download itself is pip's)."""
 
-import importlib.util
 import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import load_benchmark
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def false_alarms():
-    spec = importlib.util.spec_from_file_location("false_alarms", ROOT / "benchmarks" / "false_alarms.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["false_alarms"] = module
-    spec.loader.exec_module(module)
-    yield module
+    yield load_benchmark("false_alarms")
     del sys.modules["false_alarms"]
 
 

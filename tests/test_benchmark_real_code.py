@@ -5,22 +5,16 @@ checks the parts that decide what a mutant is and how shapes are compared.
 """
 
 import ast
-import importlib.util
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import load_benchmark
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
 def real_code():
-    spec = importlib.util.spec_from_file_location("real_code", ROOT / "benchmarks" / "real_code.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["real_code"] = module
-    spec.loader.exec_module(module)
-    yield module
+    yield load_benchmark("real_code")
     del sys.modules["real_code"]
 
 
