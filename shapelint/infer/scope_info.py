@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -258,7 +259,30 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
     doc = docstring(node)
     if doc and ("shape" in doc or " int" in doc):
         _read_docstring(info, doc, trust_docstrings)
+    if cls is not None and node.name.value == "__init__" and not (doc and _DOCUMENTS_PARAMETERS.search(doc)):
+        _class_documented_ints(info, cls)
     return info
+
+
+# a docstring with its own parameters section (numpydoc, Google)
+_DOCUMENTS_PARAMETERS = re.compile(r"^\s*(Parameters\s*\n\s*-{3,}|(Args|Arguments|Parameters):\s*$)", re.M)
+
+
+def _class_documented_ints(info: FuncInfo, cls: ClassInfo) -> None:
+    """numpydoc documents ``__init__``'s parameters in the class docstring (scikit-learn:
+    ``n_components : int``) unless ``__init__`` documents them itself: a parameter documented
+    there as an int, and not annotated, is that size of the class's docstrings, so
+    ``self.n_components`` is the ``n_components`` of ``components_ (n_components, n_features)``."""
+    doc = docstring(cls.node)
+    if not doc or " int" not in doc:
+        return
+    ints = parse_docstring(doc, opaque=True, group=cls.name).ints
+    for p in info.params:
+        d = p.declared
+        if p.name in ints and p.node.annotation is None and d.shape is None and not d.is_int and not d.is_scalar \
+                and d.or_list is None:
+            p.declared = Declared(is_int=True, source="docstring")
+            p.declared.dim = ints[p.name]
 
 
 def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
