@@ -92,6 +92,17 @@ def _reduced_operand(ctx, call):
     return None
 
 
+def _placed(ctx, call):
+    """Where a reduction's finding goes: the call, or, for a method call whose receiver starts
+    on an earlier line (``np.logaddexp(\n ...\n).sum(axis=0)``), the method's name, on the line
+    where the axis is chosen."""
+    if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute):
+        name_line = ctx.line(call.func.attr)
+        if name_line is not None and name_line != ctx.line(call):
+            return call.func.attr
+    return call
+
+
 def report(ctx, found, use_node, used_with: str, notes=()) -> bool:
     """Report SL013 for ``blame``'s answer; False when it cannot be placed in this file (the
     reduction is in another file, or the rule is off), so the caller reports its own rule."""
@@ -106,7 +117,7 @@ def report(ctx, found, use_node, used_with: str, notes=()) -> bool:
     value = ctx.value_of(node)
     reduced = fmt_shape(shape_of(value)) if isinstance(value, Array) else "?"
     line = ctx.line(use_node)
-    at = f" at line {line}" if line is not None and line != ctx.line(node) else ""
+    at = f" at line {line}" if line is not None and line != ctx.line(_placed(ctx, node)) else ""
     msg = (f"{expr} reduces {fmt_shape(red.source)} to {reduced}, which then cannot "
            f"{used_with} in {ctx.code(use_node)}{at}")
     hints = []
@@ -121,7 +132,7 @@ def report(ctx, found, use_node, used_with: str, notes=()) -> bool:
     help_ = " or ".join(hints) + ", which fits"
     source = _reduced_operand(ctx, node)
     notes = list(dict.fromkeys(([ctx.describe(source)] if source is not None else []) + list(notes)))
-    ctx.report(RULE, node, msg, notes, help_, fix=fix)
+    ctx.report(RULE, _placed(ctx, node), msg, notes, help_, fix=fix)
     return True
 
 
@@ -173,7 +184,7 @@ def check_misaligned(ctx, use_node, operands) -> bool:
         else:
             effect = f"numpy raises unless {fmt_dim(a)} == {fmt_dim(b)}, and where they are equal {wrong}"
         line = ctx.line(use_node)
-        at = f" at line {line}" if line is not None and line != ctx.line(red.node) else ""
+        at = f" at line {line}" if line is not None and line != ctx.line(_placed(ctx, red.node)) else ""
         msg = (f"{expr} reduces {fmt_shape(source)} to {fmt_shape(shape_of(value))}, which then meets "
                f"{other_code} {fmt_shape(source)} in {ctx.code(use_node)}{at}: broadcasting lines its axis {p} "
                f"({fmt_dim(a)}) up with axis {q} ({fmt_dim(b)}), not axis {p}; {effect}")
@@ -185,7 +196,7 @@ def check_misaligned(ctx, use_node, operands) -> bool:
         src = _reduced_operand(ctx, red.node)
         if src is not None:
             notes.insert(0, ctx.describe(src))
-        ctx.report(MISALIGNED, red.node, msg, list(dict.fromkeys(notes)),
+        ctx.report(MISALIGNED, _placed(ctx, red.node), msg, list(dict.fromkeys(notes)),
                    f"keepdims=True keeps it as {fmt_shape(keep)}, which lines up", fix=fix)
         return True
     return False
@@ -204,8 +215,10 @@ RULE = Rule(
     `np.linalg.norm` ... with `axis=` and without `keepdims=True`), shapelint tries the
     reductions the code may have meant: the same one with `keepdims=True`, and one over each
     other axis. When one of them fits, the finding is reported at the reduction, with the
-    use it breaks and the alternatives that fit, instead of as SL005/SL012 at the use. When
-    `keepdims=True` is the only fit, the fix adds it.
+    use it breaks and the alternatives that fit, instead of as SL005/SL012 at the use (for a
+    method call ending a chain over several lines, `np.logaddexp(...\n).sum(axis=0)`, at the
+    method's name, on the line where the axis is chosen). When `keepdims=True` is the only
+    fit, the fix adds it.
 
     ## Why is this bad?
     numpy raises `ValueError: operands could not be broadcast together`, but only at the
