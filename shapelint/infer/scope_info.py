@@ -274,8 +274,8 @@ def _class_documented_ints(info: FuncInfo, cls: ClassInfo) -> None:
     there as an int, and not annotated, is that size of the class's docstrings, so
     ``self.n_components`` is the ``n_components`` of ``components_ (n_components, n_features)``."""
     doc = docstring(cls.node)
-    if not doc or " int" not in doc:
-        return
+    if not doc or " int" not in doc or not any(p.name + " :" in doc for p in info.params[1:]):
+        return  # no entry can name a parameter: no need to read the docstring
     ints = parse_docstring(doc, opaque=True, group=cls.name).ints
     for p in info.params:
         d = p.declared
