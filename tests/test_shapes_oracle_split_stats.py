@@ -140,3 +140,29 @@ def test_multi_dot_says_where_the_chain_breaks():
     with pytest.raises(MatmulError) as info:
         ss.multi_dot([S((2, 3)), S((3, 4)), S((5, 2))])
     assert info.value.step == 2 and info.value.left == S((2, 4))
+
+
+@SETTINGS
+@given(data=st.data(), op=st.sampled_from(["cov", "convolve", "split"]),
+       mode=st.sampled_from(["declared", "documented", "opaque", "fresh"]))
+def test_symbolic_results_hold_for_their_instances(data, op, mode):
+    # with the symbols' values put in, a symbolic answer is numpy's (declared and documented
+    # sizes are at least 2, as the algebra takes them); see test_shapes_oracle's
+    from test_shapes_oracle import Symbolizer, check_symbolic
+    sy = Symbolizer(data, mode)
+    draw = data.draw
+    values = lambda t: np.random.default_rng(0).normal(size=t)  # noqa: E731
+    if op == "cov":
+        m, rowvar = draw(small), draw(st.booleans())
+        ours, theirs = lambda: ss.cov(sy.shape(m), rowvar=rowvar), lambda: np.cov(values(m), rowvar=rowvar)
+    elif op == "convolve":
+        a, v = draw(small), draw(small)
+        mode_ = draw(st.sampled_from(["full", "same", "valid"]))
+        ours, theirs = (lambda: ss.convolve(sy.shape(a), sy.shape(v), mode_),
+                        lambda: np.convolve(arr(a) + 1, arr(v) + 1, mode=mode_))
+    else:
+        shape, k = draw(st.lists(st.integers(1, 5), min_size=1, max_size=3).map(tuple)), draw(st.integers(1, 3))
+        # the first piece stands for them all (they share every dim but the split one)
+        ours, theirs = (lambda: (ss.split(sy.shape(shape), k, 0, equal=False) or [None])[0],
+                        lambda: np.array_split(arr(shape), k)[0])
+    check_symbolic(op, mode, sy, ours, theirs)
