@@ -1073,6 +1073,31 @@ def rot90(a: Args) -> Value:
     return _arr(x if k % 2 == 0 else ops.swapaxes(x, 0, 1))
 
 
+def _literal_indices(v: Optional[Value]) -> object:
+    """A literal int index, or a literal list of them (not a mask); MISSING otherwise."""
+    if isinstance(v, Int) and not isinstance(v, Bool):
+        return int_of(v) if int_of(v) is not None else MISSING
+    if isinstance(v, Tup) and all(isinstance(it, Int) and not isinstance(it, Bool) for it in v.items):
+        vals = [int_of(it) for it in v.items]
+        return MISSING if any(x is None for x in vals) else tuple(vals)
+    return MISSING
+
+
+def insert_or_delete(func: str) -> Handler:
+    """np.insert(arr, obj, values, axis=None) with a number for values, np.delete(arr, obj,
+    axis=None): obj a literal index or list of them."""
+    def h(a: Args) -> Value:
+        index = _literal_indices(a.get(1, "obj"))
+        axis = _int_arg(a, 3 if func == "insert" else 2, "axis", None)
+        values = a.get(2, "values")
+        if a.star or index is MISSING or axis is MISSING or (
+                func == "insert" and not isinstance(values, (Int, Scalar))):
+            return _arr(None)
+        op = more_ops.insert if func == "insert" else more_ops.delete
+        return _arr(op(a.shape(0, "arr"), index, axis))  # type: ignore[arg-type]
+    return h
+
+
 # --- the table ----------------------------------------------------------------
 
 UNARY = """exp exp2 expm1 log log2 log10 log1p sqrt cbrt square abs absolute fabs sign negative positive
@@ -1172,7 +1197,8 @@ FUNCTIONS.update({
     "isin": lambda a: _arr(_array_like_shape(a.get(0, "element"))),
     "indices": index_grid, "unravel_index": unravel_index, "diag_indices": diag_indices,
     "triu_indices": triangle_indices, "tril_indices": triangle_indices,
-    "linalg.multi_dot": multi_dot, "rot90": rot90,
+    "linalg.multi_dot": multi_dot, "rot90": rot90, "insert": insert_or_delete("insert"),
+    "delete": insert_or_delete("delete"),
     "fliplr": lambda a: _arr(ops.flip(a.shape(0, "m"), 1)), "flipud": lambda a: _arr(ops.flip(a.shape(0, "m"), 0)),
 })
 

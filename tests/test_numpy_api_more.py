@@ -9,7 +9,7 @@ import pytest
 from shapelint import numpy_api
 from shapelint.shapes import Dim, Shape
 from shapelint.shapes.errors import ConcatError, EinsumError, MatmulError, ShapeError
-from shapelint.values import NONE, UNKNOWN, Args, Array, Int, Obj, Scalar, Tup
+from shapelint.values import NONE, UNKNOWN, Args, Array, Bool, Int, Obj, Scalar, Tup
 
 n, d, k = Dim.sym("n"), Dim.sym("d"), Dim.sym("k")
 
@@ -200,3 +200,11 @@ def test_scipy_special_reads_as_numpy():
     assert lse(Args([arr(n, k)], {"axis": lit(1)})).shape == Shape((n,))
     assert lse(Args([arr(n, k)], {"axis": lit(1), "b": arr(k)})).shape is None  # weights: not followed
     assert numpy_api.lookup_function("scipy.special.xlogy")(Args([arr(n, 1), arr(k)], {})).shape == Shape((n, k))
+
+
+def test_insert_and_delete_read_literal_indices():
+    assert call("insert", arr(n, d), lit(1), Scalar(), lit(1)).shape == Shape((n, d + 1))
+    assert call("insert", arr(n, d), lit(1), arr(d), lit(0)).shape is None  # array values: not followed
+    assert call("insert", arr(n, d), Int(k), Scalar(), axis=lit(0)).shape is None  # an index not known
+    assert call("delete", arr(n, d), seq(lit(0), lit(3)), lit(0)).shape == Shape((n - 2, d))
+    assert call("delete", arr(4), seq(Bool(Dim.lit(1)), Bool(Dim.lit(0)))).shape is None  # a mask

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from shapelint.shapes import Dim, more_ops
+from shapelint.shapes.errors import ShapeError
 from test_shapes_oracle import S, arr, check, shapes
 from test_shapes_oracle_more import FEW, SETTINGS, assert_agree_many, numpy_shapes, run_ops_many
 
@@ -114,3 +115,23 @@ def test_fft_same(shape, axes, func):
 def test_frequencies(n, half):
     check(lambda: more_ops.frequencies(Dim.lit(n), half),
           lambda: (np.fft.rfftfreq if half else np.fft.fftfreq)(n), f"fftfreq({n}, half={half})")
+
+
+@SETTINGS
+@given(shape=shapes, index=st.one_of(st.integers(-6, 6), st.lists(st.integers(-6, 6), max_size=3).map(tuple)),
+       axis=st.one_of(st.none(), st.integers(-4, 4)), func=st.sampled_from(["insert", "delete"]))
+def test_insert_and_delete(shape, index, axis, func):
+    op = more_ops.insert if func == "insert" else more_ops.delete
+    obj = list(index) if isinstance(index, tuple) else index
+    run = (lambda: np.insert(arr(shape), obj, 7.0, axis=axis)) if func == "insert" else \
+        (lambda: np.delete(arr(shape), obj, axis=axis))
+    try:
+        ours = op(S(shape), index, axis)
+    except Exception as exc:  # a refusal: numpy's too
+        with pytest.raises((ValueError, IndexError, np.exceptions.AxisError)):
+            run()
+        assert isinstance(exc, ShapeError), exc
+        return
+    if ours is None:
+        return  # an index out of range: numpy refuses, shapelint does not say
+    check(lambda: ours, run, f"{func}({shape}, {index}, axis={axis})")

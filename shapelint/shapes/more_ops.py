@@ -1,10 +1,10 @@
 """Shape transfer functions of numpy's sorting, differences, quantiles, index finding, grids,
-random choice and FFT, with the same contract as ``ops``: None where the shape cannot be
+random choice, FFT and np.insert / np.delete, with the same contract as ``ops``: None where the shape cannot be
 known, a ShapeError only where numpy refuses for every value of the declared dims."""
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 from . import dim as D
 from .dim import Dim, MaybeDim, ONE
@@ -159,5 +159,49 @@ def _half(n: MaybeDim) -> MaybeDim:
     return h + ONE if h is not None else None
 
 
-__all__ = ["sort", "diff", "quantile", "nonzero", "argwhere", "meshgrid", "choice", "fft", "fft_same",
+def _positions(indices: Sequence[int], n: MaybeDim) -> Optional[int]:
+    """How many distinct positions of an axis of size ``n`` literal indices name; None when
+    that depends on a size not known (a negative and a positive index may meet) or an index is
+    out of range."""
+    if n is not None and n.value is not None:
+        if any(not -n.value <= i < n.value for i in indices):
+            return None
+        return len({i % n.value for i in indices})
+    if all(i >= 0 for i in indices) or all(i < 0 for i in indices):
+        return len(set(indices))
+    return None
+
+
+def insert(shape: MaybeShape, index: Union[int, Sequence[int]], axis: Optional[int]) -> MaybeShape:
+    """np.insert(a, obj, scalar, axis): one more along axis per index (``index`` a literal int
+    or a list of them; the value a number); axis=None inserts into the flattened array."""
+    if shape is None or not shape.fixed:
+        return None
+    if axis is None:
+        shape, axis = Shape((shape.size(),)), 0
+    k = normalize_axis(axis, len(shape.dims), shape)
+    n = shape.dims[k]
+    count = 1 if isinstance(index, int) else len(index)
+    bounds = [index] if isinstance(index, int) else list(index)
+    if n is None or (n.value is not None and any(not -n.value <= i <= n.value for i in bounds)):
+        return None  # numpy refuses an index out of range: not ours to say where
+    return Shape(shape.dims[:k] + (n + count,) + shape.dims[k + 1:])
+
+
+def delete(shape: MaybeShape, index: Union[int, Sequence[int]], axis: Optional[int]) -> MaybeShape:
+    """np.delete(a, obj, axis): one fewer along axis per distinct position ``index`` names;
+    axis=None deletes from the flattened array."""
+    if shape is None or not shape.fixed:
+        return None
+    if axis is None:
+        shape, axis = Shape((shape.size(),)), 0
+    k = normalize_axis(axis, len(shape.dims), shape)
+    n = shape.dims[k]
+    count = _positions([index] if isinstance(index, int) else list(index), n)
+    if n is None or count is None:
+        return None
+    return Shape(shape.dims[:k] + (n - count,) + shape.dims[k + 1:])
+
+
+__all__ = ["insert", "delete", "sort", "diff", "quantile", "nonzero", "argwhere", "meshgrid", "choice", "fft", "fft_same",
            "frequencies", "SCALAR"]
