@@ -175,33 +175,37 @@ def _positions(indices: Sequence[int], n: MaybeDim) -> Optional[int]:
 def insert(shape: MaybeShape, index: Union[int, Sequence[int]], axis: Optional[int]) -> MaybeShape:
     """np.insert(a, obj, scalar, axis): one more along axis per index (``index`` a literal int
     or a list of them; the value a number); axis=None inserts into the flattened array."""
-    if shape is None or not shape.fixed:
-        return None
-    if axis is None:
-        shape, axis = Shape((shape.size(),)), 0
-    k = normalize_axis(axis, len(shape.dims), shape)
-    n = shape.dims[k]
-    count = 1 if isinstance(index, int) else len(index)
-    bounds = [index] if isinstance(index, int) else list(index)
-    if n is None or (n.value is not None and any(not -n.value <= i <= n.value for i in bounds)):
-        return None  # numpy refuses an index out of range: not ours to say where
-    return Shape(shape.dims[:k] + (n + count,) + shape.dims[k + 1:])
+    indices = [index] if isinstance(index, int) else list(index)
+
+    def grow(n: Dim) -> MaybeDim:
+        if n.value is not None and any(not -n.value <= i <= n.value for i in indices):
+            return None  # numpy refuses an index out of range: not ours to say where
+        return n + len(indices)
+    return _resize(shape, axis, grow)
 
 
 def delete(shape: MaybeShape, index: Union[int, Sequence[int]], axis: Optional[int]) -> MaybeShape:
     """np.delete(a, obj, axis): one fewer along axis per distinct position ``index`` names;
     axis=None deletes from the flattened array."""
+    indices = [index] if isinstance(index, int) else list(index)
+
+    def shrink(n: Dim) -> MaybeDim:
+        count = _positions(indices, n)
+        return None if count is None else n - count
+    return _resize(shape, axis, shrink)
+
+
+def _resize(shape: MaybeShape, axis: Optional[int], size) -> MaybeShape:
+    """``shape`` with the size of ``axis`` (of the flattened array for None) changed by
+    ``size``; None where the new size is not known."""
     if shape is None or not shape.fixed:
         return None
     if axis is None:
         shape, axis = Shape((shape.size(),)), 0
     k = normalize_axis(axis, len(shape.dims), shape)
     n = shape.dims[k]
-    count = _positions([index] if isinstance(index, int) else list(index), n)
-    if n is None or count is None:
-        return None
-    return Shape(shape.dims[:k] + (n - count,) + shape.dims[k + 1:])
-
+    new = size(n) if n is not None else None
+    return None if new is None else Shape(shape.dims[:k] + (new,) + shape.dims[k + 1:])
 
 __all__ = ["insert", "delete", "sort", "diff", "quantile", "nonzero", "argwhere", "meshgrid", "choice", "fft", "fft_same",
            "frequencies", "SCALAR"]
