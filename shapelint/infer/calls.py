@@ -13,8 +13,8 @@ from ..shapes import Dim, ops
 from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    LIST, NEVER, NONE, UNKNOWN, Args, Array, DictLit, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar,
-    Tup, Union, Unknown, Value, is_list, is_string, join, shape_of,
+    NEVER, NONE, UNKNOWN, Args, Array, DictLit, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar,
+    Tup, Union, Unknown, Value, is_list, is_string, join,
 )
 from . import summary
 from .expressions import key_of

@@ -11,7 +11,7 @@ import libcst as cst
 from ..infer.expressions import key_of
 from ..shapes import Shape, fmt_shape
 from ..shapes import dim as D
-from ..values import Array, shape_of
+from ..values import Array
 from .base import Rule
 from .rearrange import chain, rearrangements, same_shape
 

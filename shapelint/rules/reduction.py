@@ -10,11 +10,11 @@ the reduction is the cause and SL013 reports it instead.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable
 
 import libcst as cst
 
-from ..shapes import MaybeShape, Shape, fmt_dim, fmt_shape, ops
+from ..shapes import MaybeShape, fmt_dim, fmt_shape, ops
 from ..shapes import dim as D
 from ..shapes.errors import ShapeError
 from ..values import Array, Reduced, shape_of
