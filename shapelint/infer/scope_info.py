@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -11,7 +10,7 @@ import libcst as cst
 
 from ..shapes import Shape
 from ..sources.annotations import Declared, read_annotation
-from ..sources.docstrings import parse as parse_docstring
+from ..sources.docstrings import documents_parameters, parse as parse_docstring
 from ..sources.literals import docstring
 from ..values import Array, Origin, Unknown, Value
 from .walk import iter_children
@@ -259,13 +258,9 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
     doc = docstring(node)
     if doc and ("shape" in doc or " int" in doc):
         _read_docstring(info, doc, trust_docstrings)
-    if cls is not None and node.name.value == "__init__" and not (doc and _DOCUMENTS_PARAMETERS.search(doc)):
+    if cls is not None and node.name.value == "__init__" and not (doc and documents_parameters(doc)):
         _class_documented_ints(info, cls)
     return info
-
-
-# a docstring with its own parameters section (numpydoc, Google)
-_DOCUMENTS_PARAMETERS = re.compile(r"^\s*(Parameters\s*\n\s*-{3,}|(Args|Arguments|Parameters):\s*$)", re.M)
 
 
 def _class_documented_ints(info: FuncInfo, cls: ClassInfo) -> None:
@@ -281,8 +276,14 @@ def _class_documented_ints(info: FuncInfo, cls: ClassInfo) -> None:
         d = p.declared
         if p.name in ints and p.node.annotation is None and d.shape is None and not d.is_int and not d.is_scalar \
                 and d.or_list is None:
-            p.declared = Declared(is_int=True, source="docstring")
-            p.declared.dim = ints[p.name]
+            p.declared = _documented_int(ints[p.name])
+
+
+def _documented_int(dim) -> Declared:
+    """What a docstring's ``n : int`` declares: an int, the size ``dim`` of its shapes."""
+    declared = Declared(is_int=True, source="docstring")
+    declared.dim = dim
+    return declared
 
 
 def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
@@ -307,8 +308,7 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
         elif name in shapes.scalars:
             p.declared = Declared(is_scalar=True, source="docstring")
         elif name in shapes.ints:
-            p.declared = Declared(is_int=True, source="docstring")
-            p.declared.dim = shapes.ints[name]
+            p.declared = _documented_int(shapes.ints[name])
     if info.ret.shape is None and not info.ret.is_int and any(s is not None for s in shapes.returns):
         values, info.generator = _own_returns(info.node)
         if info.generator:

@@ -132,6 +132,24 @@ def _blocks(lines: list[str], start: int, indent: int) -> list[str]:
     return out
 
 
+def _section_at(lines: list[str], k: int) -> Optional[tuple[str, bool]]:
+    """(the section line k opens, whether it is Google style): a numpydoc heading over its
+    underline, or ``Args:``; Google's ``Args`` and ``Arguments`` are ``Parameters``."""
+    nd = NUMPYDOC_SECTION.match(lines[k])
+    if nd and k + 1 < len(lines) and UNDERLINE.match(lines[k + 1]):
+        return nd.group(1), False
+    gs = GOOGLE_SECTION.match(lines[k])
+    if gs:
+        return {"Args": "Parameters", "Arguments": "Parameters"}.get(gs.group(1), gs.group(1)), True
+    return None
+
+
+def documents_parameters(doc: str) -> bool:
+    """Whether the docstring has a section of parameters of its own."""
+    lines = doc.expandtabs().splitlines()
+    return any((_section_at(lines, k) or ("",))[0] == "Parameters" for k in range(len(lines)))
+
+
 def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShapes:
     result = DocShapes()
     if not doc or ("shape" not in doc and (group is None or " int" not in doc)):
@@ -140,14 +158,10 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
     section: Optional[str] = None
     google_style = False
     for k, line in enumerate(lines):
-        nd = NUMPYDOC_SECTION.match(line)
-        if nd and k + 1 < len(lines) and UNDERLINE.match(lines[k + 1]):
-            section = nd.group(1)
-            continue
-        gs = GOOGLE_SECTION.match(line)
-        if gs:
-            section = {"Args": "Parameters", "Arguments": "Parameters"}.get(gs.group(1), gs.group(1))
-            google_style = True
+        opened = _section_at(lines, k)
+        if opened is not None:
+            section, google = opened
+            google_style = google_style or google
             continue
         if google_style and section in ("Returns", "Yields") and line.strip():
             if k > 0 and GOOGLE_SECTION.match(lines[k - 1]):  # the first line: "type: description"
