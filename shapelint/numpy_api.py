@@ -807,20 +807,11 @@ def cross(a: Args) -> Value:
 
 # --- sorting, differences, quantiles, index finding, grids, FFT ---------------------------
 
-def _int_or_default(a: Args, pos: Optional[int], name: str, default: int) -> object:
-    """An int argument that must be a literal (MISSING otherwise); ``default`` when absent."""
-    v = a.get(pos, name)
-    if v is None:
-        return default
-    return int_of(v) if int_of(v) is not None else MISSING
-
-
 def sorting(func: str, self_arg: bool = False) -> Handler:
     """np.sort / np.argsort(a, axis=-1) and the argsort method; axis=None flattens."""
     def h(a: Args) -> Value:
         pos = 0 if self_arg else 1
-        v = a.get(pos, "axis")
-        axis = None if isinstance(v, NoneVal) else _int_or_default(a, pos, "axis", -1)
+        axis = _int_arg(a, pos, "axis", -1)  # None: the flattened array
         if a.star or axis is MISSING:
             return _arr(None)
         return _arr(more_ops.sort(a.shape(None, "self") if self_arg else a.shape(0, "a"), axis, func))  # type: ignore[arg-type]
@@ -833,8 +824,8 @@ def diff(a: Args) -> Value:
         return _arr(None)
     n_value = a.get(1, "n")
     n = 1 if n_value is None else int_of(n_value)
-    axis = _int_or_default(a, 2, "axis", -1)
-    if axis is MISSING:
+    axis = _int_arg(a, 2, "axis", -1)
+    if not isinstance(axis, int):
         return _arr(None)
     return _arr(more_ops.diff(a.shape(0, "a"), n, axis))  # type: ignore[arg-type]
 
@@ -896,8 +887,8 @@ def fft(kind: str) -> Handler:
         n_value = a.get(1, "n")
         n = None if n_value is None or isinstance(n_value, NoneVal) else (
             n_value.dim if isinstance(n_value, Int) else MISSING)
-        axis = _int_or_default(a, 2, "axis", -1)
-        if a.star or n is MISSING or axis is MISSING:
+        axis = _int_arg(a, 2, "axis", -1)
+        if a.star or n is MISSING or not isinstance(axis, int):
             return _arr(None)
         return _arr(more_ops.fft(a.shape(0, "a"), n, axis, kind))  # type: ignore[arg-type]
     return h
@@ -924,11 +915,11 @@ def frequencies(half: bool) -> Handler:
 
 # --- splitting, covariance, convolution, searching, histograms, index arrays -----------------
 
-def _sections(v: Optional[Value]) -> object:
-    """np.split's second argument: a literal count or a literal list of indices; MISSING else."""
+def _literal_indices(v: Optional[Value]) -> object:
+    """A literal int index, or a literal list of them (not a mask); MISSING otherwise."""
     if isinstance(v, Int) and not isinstance(v, Bool):
-        return v.dim.value if v.dim is not None and v.dim.value is not None else MISSING
-    if isinstance(v, Tup):
+        return int_of(v) if int_of(v) is not None else MISSING
+    if isinstance(v, Tup) and all(isinstance(it, Int) and not isinstance(it, Bool) for it in v.items):
         vals = [int_of(it) for it in v.items]
         return MISSING if any(x is None for x in vals) else tuple(vals)
     return MISSING
@@ -938,7 +929,7 @@ def splitting(equal: bool = True, direction: Optional[str] = None) -> Handler:
     """np.split / array_split(ary, indices_or_sections, axis=0), np.hsplit / vsplit / dsplit:
     a list of the pieces; their number is known from a literal count even when ary is not."""
     def h(a: Args) -> Value:
-        sections = _sections(a.get(1, "indices_or_sections"))
+        sections = _literal_indices(a.get(1, "indices_or_sections"))
         axis = 0 if direction else _int_arg(a, 2, "axis", 0)
         if a.star or sections is MISSING or not isinstance(axis, int):
             return UNKNOWN
@@ -952,19 +943,10 @@ def splitting(equal: bool = True, direction: Optional[str] = None) -> Handler:
     return h
 
 
-def _literal_flag(a: Args, pos: Optional[int], name: str, default: bool) -> object:
-    """A True/False argument: ``default`` when absent, MISSING when not known."""
-    v = a.get(pos, name)
-    if v is None:
-        return default
-    i = int_of(v)
-    return MISSING if i is None else bool(i)
-
-
 def covariance(first: str) -> Handler:
     """np.cov(m, y=None, rowvar=True, ...) and np.corrcoef(x, y=None, rowvar=True, ...)."""
     def h(a: Args) -> Value:
-        rowvar = _literal_flag(a, 2, "rowvar", True)
+        rowvar = _flag(a, 2, "rowvar", True)
         y = a.get(1, "y")
         with_y = y is not None and not isinstance(y, NoneVal)
         if a.star or rowvar is MISSING:
@@ -1013,8 +995,7 @@ def histogram(a: Args) -> Value:
 def sorted_like(func: str, axis_pos: int) -> Handler:
     """np.partition / argpartition(a, kth, axis=-1): the shape of a (flattened for axis=None)."""
     def h(a: Args) -> Value:
-        v = a.get(axis_pos, "axis")
-        axis = None if isinstance(v, NoneVal) else _int_or_default(a, axis_pos, "axis", -1)
+        axis = _int_arg(a, axis_pos, "axis", -1)  # None: the flattened array
         x = a.shape(0, "a")
         if a.star or axis is MISSING or (x is not None and x.fixed and not x.dims):
             return _arr(None)
@@ -1071,16 +1052,6 @@ def rot90(a: Args) -> Value:
     if len(x.dims) < 2:
         return _arr(None)  # numpy refuses: "Axes must be different"
     return _arr(x if k % 2 == 0 else ops.swapaxes(x, 0, 1))
-
-
-def _literal_indices(v: Optional[Value]) -> object:
-    """A literal int index, or a literal list of them (not a mask); MISSING otherwise."""
-    if isinstance(v, Int) and not isinstance(v, Bool):
-        return int_of(v) if int_of(v) is not None else MISSING
-    if isinstance(v, Tup) and all(isinstance(it, Int) and not isinstance(it, Bool) for it in v.items):
-        vals = [int_of(it) for it in v.items]
-        return MISSING if any(x is None for x in vals) else tuple(vals)
-    return MISSING
 
 
 def insert_or_delete(func: str) -> Handler:

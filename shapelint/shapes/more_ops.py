@@ -1,6 +1,7 @@
 """Shape transfer functions of numpy's sorting, differences, quantiles, index finding, grids,
-random choice, FFT and np.insert / np.delete, with the same contract as ``ops``: None where the shape cannot be
-known, a ShapeError only where numpy refuses for every value of the declared dims."""
+random choice, FFT and np.insert / np.delete, with the same contract as ``ops``: None where
+the shape cannot be known, a ShapeError only where numpy refuses for every value of the
+declared dims."""
 
 from __future__ import annotations
 
@@ -51,7 +52,7 @@ def diff(shape: MaybeShape, n: Optional[int] = 1, axis: int = -1) -> MaybeShape:
         size = Dim.lit(max(d.value - n, 0))
     else:
         size = d - n  # the size is at least n where the code is meant to work
-    return Shape(shape.dims[:k] + (size,) + shape.dims[k + 1:])
+    return shape.with_dim(k, size)
 
 
 def quantile(shape: MaybeShape, q: MaybeShape, axis: Axis = None, keepdims: bool = False) -> MaybeShape:
@@ -128,7 +129,7 @@ def fft(shape: MaybeShape, n: Optional[Dim], axis: int = -1, kind: str = "c") ->
     if kind == "ir" and n is None and d is not None and d.value is not None and d.value < 2:
         raise OperandError(shape, "fft", "size", f"invalid number of FFT data points ({2 * (d.value - 1)})")
     size = _half(points) if kind == "r" else points
-    return Shape(shape.dims[:k] + (size,) + shape.dims[k + 1:])
+    return shape.with_dim(k, size)
 
 
 def fft_same(shape: MaybeShape, axes: Axis = None, transform: bool = True) -> MaybeShape:
@@ -205,7 +206,7 @@ def _resize(shape: MaybeShape, axis: Optional[int], size) -> MaybeShape:
     k = normalize_axis(axis, len(shape.dims), shape)
     n = shape.dims[k]
     new = size(n) if n is not None else None
-    return None if new is None else Shape(shape.dims[:k] + (new,) + shape.dims[k + 1:])
+    return None if new is None else shape.with_dim(k, new)
 
 __all__ = ["insert", "delete", "sort", "diff", "quantile", "nonzero", "argwhere", "meshgrid", "choice", "fft", "fft_same",
            "frequencies", "SCALAR"]

@@ -41,6 +41,10 @@ class Shape:
         """Every symbol the dims mention."""
         return {name for d in self.dims if d is not None for name in d.symbols()}
 
+    def with_dim(self, k: int, d: MaybeDim) -> "Shape":
+        """This shape with axis k (of the known dims) of size d."""
+        return Shape(self.dims[:k] + (d,) + self.dims[k + 1:], self.batch)
+
     def reversed(self) -> "Shape":
         return Shape(tuple(reversed(self.dims)))
 

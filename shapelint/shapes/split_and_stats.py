@@ -40,7 +40,7 @@ def split(shape: MaybeShape, sections: Sections, axis: int = 0, equal: bool = Tr
         bounds = [0, *sections, total]
         sizes = [None if total is None else Dim.lit(len(range(total)[lo:hi]))
                  for lo, hi in zip(bounds, bounds[1:])]
-    return [Shape(shape.dims[:k] + (s,) + shape.dims[k + 1:]) for s in sizes]
+    return [shape.with_dim(k, s) for s in sizes]
 
 
 def directional_split(shape: MaybeShape, sections: Sections, direction: str) -> Optional[list[MaybeShape]]:
