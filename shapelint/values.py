@@ -86,6 +86,9 @@ class Array(Value):
     expanded: bool = field(default=False, compare=False)  # made by x[:, None], reshape(-1, 1)... on purpose
     boolean: bool = field(default=False, compare=False)  # a comparison's result: indexes as a mask
     reduced: Optional[Reduced] = field(default=None, compare=False)  # made by X.mean(axis=1)...
+    # or None: a parameter whose default is None, or a path that left it None; ``x is None`` is
+    # then not decided, and each branch has the one or the other
+    optional: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,12 @@ def is_list(v: Optional[Value]) -> bool:
     return (isinstance(v, Tup) and v.is_list) or v == LIST
 
 
+def as_item(v: Value) -> Value:
+    """``v`` as an item of a container: a list there can grow through the container
+    (``chains.append([])``, then ``chains[-1].append(x)``), so its length is not known."""
+    return LIST if isinstance(v, Tup) and v.is_list else v
+
+
 def shape_of(v: Optional[Value]) -> MaybeShape:
     """The array shape a value broadcasts as, or None when it is not known."""
     if isinstance(v, Array):
@@ -230,18 +239,15 @@ def join(a: Value, b: Value) -> Value:
         return b
     if isinstance(b, Never):
         return a
-    if a == b:
-        if isinstance(a, Array) and isinstance(b, Array) and a.reduced != b.reduced:
-            return Array(a.shape, a.origin, a.expanded, a.boolean)  # made by a reduction on one path only
-        return a
     if isinstance(a, Array) and isinstance(b, Array):
-        if a.shape == b.shape and a.shape is not None:
-            return a
-        sa, sb = a.shape, b.shape
-        if sa is not None and sb is not None and sa.fixed and sb.fixed and len(sa.dims) == len(sb.dims):
-            # same rank: keep the dims both paths agree on
-            return Array(Shape(tuple(x if x == y else None for x, y in zip(sa.dims, sb.dims))))
-        return Array(None)
+        out = _join_arrays(a, b)
+        return _maybe_none(out) if a.optional or b.optional else out
+    if isinstance(a, NoneVal) and isinstance(b, Array):
+        return _maybe_none(b)  # None on one path, an array on the other: still the one or the other
+    if isinstance(b, NoneVal) and isinstance(a, Array):
+        return _maybe_none(a)
+    if a == b:
+        return a
     if isinstance(a, Int) and isinstance(b, Int):
         return Int(None)
     if isinstance(a, Tup) and isinstance(b, Tup) and len(a.items) == len(b.items):
@@ -251,6 +257,29 @@ def join(a: Value, b: Value) -> Value:
     if _is_callable(a) and _is_callable(b):
         return _union(a, b)
     return UNKNOWN
+
+
+def _join_arrays(a: Array, b: Array) -> Array:
+    if a == b:
+        if a.reduced != b.reduced:
+            return Array(a.shape, a.origin, a.expanded, a.boolean)  # made by a reduction on one path only
+        return a
+    if a.shape == b.shape and a.shape is not None:
+        return a
+    sa, sb = a.shape, b.shape
+    if sa is not None and sb is not None and sa.fixed and sb.fixed and len(sa.dims) == len(sb.dims):
+        # same rank: keep the dims both paths agree on
+        return Array(Shape(tuple(x if x == y else None for x, y in zip(sa.dims, sb.dims))))
+    return Array(None)
+
+
+def _maybe_none(v: Array) -> Array:
+    return v if v.optional else Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced, optional=True)
+
+
+def present(v: Array) -> Array:
+    """``v`` where a test showed it is not None."""
+    return Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced) if v.optional else v
 
 
 class Args:
@@ -329,7 +358,7 @@ def dim_sym(name: str, opaque: bool = False) -> Dim:
 
 
 __all__ = [
-    "Origin", "Reduced", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj",
+    "Origin", "Reduced", "Value", "Unknown", "UNKNOWN", "Array", "Int", "Bool", "Scalar", "Tup", "DictLit", "ShapeOf", "NoneVal", "NONE", "Obj", "as_item",
     "Never", "NEVER", "Partial", "Union", "Made", "MadeMethod", "is_string",
     "shape_of", "dims_of", "int_of", "join", "Args", "array", "carried_reduction", "map_dims", "Shape",
 ]

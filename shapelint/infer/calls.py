@@ -14,7 +14,7 @@ from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, M
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     NEVER, NONE, UNKNOWN, Args, Array, DictLit, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar,
-    Tup, Union, Unknown, Value, is_list, is_string, join,
+    Tup, Union, Unknown, Value, as_item, is_list, is_string, join,
 )
 from . import summary
 from .expressions import key_of
@@ -135,7 +135,8 @@ class CallsMixin:
             if kind.startswith("list-append:") and len(args) == 1:
                 key = kind[12:] + "[*]"
                 prior = self.env.get(key)
-                self.store(key, args[0] if prior is None else join(prior, args[0]))
+                item = as_item(args[0])
+                self.store(key, item if prior is None else join(prior, item))
                 return NONE
             if kind.startswith("qual:"):
                 return self._call_qualified(kind[5:], node, args, kwargs, star, arg_nodes, eager=eager)

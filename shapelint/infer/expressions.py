@@ -15,7 +15,7 @@ from ..shapes.errors import BroadcastError, IndexError_, MatmulError
 from ..shapes.shape import ANY_RANK, SCALAR, Shape
 from ..values import (
     NONE, UNKNOWN, Args, Array, Bool, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value,
-    is_arraylike, carried_reduction, join, shape_of,
+    as_item, is_arraylike, carried_reduction, join, shape_of,
 )
 
 ARITH = frozenset({cst.Add, cst.Subtract, cst.Multiply, cst.Divide, cst.FloorDivide, cst.Modulo, cst.Power,
@@ -277,14 +277,15 @@ class ExpressionsMixin:
         if isinstance(base, Tup):
             if len(items) == 1 and isinstance(items[0], Dim) and items[0].value is not None:
                 k = items[0].value
-                return base.items[k] if -len(base.items) <= k < len(base.items) else UNKNOWN
+                return as_item(base.items[k]) if -len(base.items) <= k < len(base.items) else UNKNOWN
             if len(items) == 1 and isinstance(items[0], ops.Slice) and not items[0].unknown:
                 bounds = [None if b is None else b.value for b in (items[0].start, items[0].stop, items[0].step)]
                 if all(b is None or isinstance(b, int) for b in bounds) and bounds[2] != 0:
                     return Tup(base.items[slice(*bounds)], base.is_list)
             return UNKNOWN
         if isinstance(base, ShapeOf):
-            return Int(None)
+            # X.shape[k] is a size; X.shape[1:2] a tuple of unknown length (empty where X is 1-D)
+            return Int(None) if len(items) == 1 and not isinstance(items[0], ops.Slice) else UNKNOWN
         if not isinstance(base, Array) and len(items) == 1 and not isinstance(items[0], ops.Slice):
             base_key = key_of(node.value)
             element = self.env.get(base_key + "[*]") if base_key is not None else None
@@ -303,10 +304,16 @@ class ExpressionsMixin:
         v = self.eval(node.expression)
         if type(node.operator) is cst.Not:
             return UNKNOWN if isinstance(v, Array) else Scalar()
-        if isinstance(v, Int) and type(node.operator) is cst.Minus:
-            return Int(None if v.dim is None else -v.dim)
+        op = type(node.operator)
+        if isinstance(v, Int) and op is not cst.Plus:
+            if v.dim is None:
+                return Int(None)
+            return Int(-v.dim if op is cst.Minus else -v.dim - Dim.lit(1))  # ~n is -n - 1
         if isinstance(v, Array):
             return Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced)
+        if isinstance(v, Scalar) and op is not cst.Plus:
+            # -27.0 is a negative number (np.arange(-27.0, 0.0) has 27 items); ~ of a bool is an int
+            return Scalar(-v.value if op is cst.Minus and v.value is not None else None)
         return v if isinstance(v, (Int, Scalar)) else UNKNOWN
 
     def e_BinaryOperation(self, node: cst.BinaryOperation) -> Value:

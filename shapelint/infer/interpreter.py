@@ -10,7 +10,7 @@ import libcst as cst
 
 from ..config import Settings
 from ..shapes import Dim
-from ..values import UNKNOWN, Array, ArrayOrList, Int, NoneVal, Obj, Origin, Scalar, Value, join
+from ..values import NONE, UNKNOWN, Array, ArrayOrList, Int, NoneVal, Obj, Origin, Scalar, Value, join
 from .calls import BUILTINS, CallsMixin, is_super
 from .events import Event
 from . import inplace_rank
@@ -424,7 +424,12 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
                     self.env.update(mine.attrs)  # what this instance's constructor stored
                     self.instance_self = mine
                 continue
-            self.env[p.name] = given[p.name] if given and p.name in given else self.param_value(p, info)
+            if given and p.name in given:
+                self.env[p.name] = given[p.name]
+            elif returns is not None and _defaults_to_none(p):
+                self.env[p.name] = NONE  # a call's run (its return, a constructor): left out, so None
+            else:
+                self.env[p.name] = self.param_value(p, info)
         for node, message in info.errors:
             self.emit("bad-annotation", node, message=message, function=info.name)
         if info.cls is not None and not info.cls.collected and info.owner is not None:
@@ -443,9 +448,10 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def param_value(self, p, info: Optional[FuncInfo] = None) -> Value:
         d = p.declared
         if d.shape is not None:
+            optional = _defaults_to_none(p)
             if d.source == "docstring" and info is not None:
-                return Array(d.shape, Origin("doc-param", info.doc_node, p.name))
-            return Array(d.shape, Origin("param", p.node.annotation, p.name))
+                return Array(d.shape, Origin("doc-param", info.doc_node, p.name), optional=optional)
+            return Array(d.shape, Origin("param", p.node.annotation, p.name), optional=optional)
         if d.or_list is not None and info is not None:
             return ArrayOrList(d.or_list, Origin("doc-param", info.doc_node, p.name))
         if d.is_int:
@@ -460,6 +466,11 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         if type(default) is cst.Float:
             return Scalar()  # epsilon=1e-5
         return UNKNOWN
+
+
+def _defaults_to_none(p) -> bool:
+    default = p.node.default
+    return type(default) is cst.Name and default.value == "None"
 
 
 _ASSIGNING = (cst.AssignTarget, cst.AugAssign, cst.AnnAssign)

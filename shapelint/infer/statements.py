@@ -13,8 +13,8 @@ from ..shapes.dim import display_name, substitute
 from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    LIST, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value, dims_of,
-    is_arraylike, is_string, join, shape_of,
+    LIST, NONE, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value,
+    as_item, dims_of, is_arraylike, is_string, join, present, shape_of,
 )
 from ..shapes import Shape
 from . import inplace_rank
@@ -127,8 +127,8 @@ def _string_truth(left: Optional[Value], right: Optional[Value], op) -> Optional
     if type(op) in (cst.Is, cst.IsNot) and isinstance(right, NoneVal):
         if isinstance(left, NoneVal):
             truth = True
-        elif is_string(left) or isinstance(left, Array):
-            truth = False
+        elif is_string(left) or isinstance(left, Array) and not left.optional:
+            truth = False  # an array that may be None (a parameter defaulting to None): not decided
         else:
             return None
         return truth if type(op) is cst.Is else not truth
@@ -288,7 +288,7 @@ class StatementsMixin:
                     self.store_item(target, item, value, value_node, stmt)
                 return  # an item of an array: its shape does not change
             if is_container(base):
-                self.store(base_key + ELEMENT, join_or(self.env.get(base_key + ELEMENT), value))
+                self.store(base_key + ELEMENT, join_or(self.env.get(base_key + ELEMENT), as_item(value)))
             if key is None:
                 return
         if key is None:
@@ -645,6 +645,7 @@ class StatementsMixin:
         list of arrays is the one or the other.  Where ``x.ndim == k`` held: an array of unknown
         rank has rank k."""
         self._narrow_rank(test, outcome)
+        self._narrow_none(test, outcome)
         found = _isinstance_list(test)
         if found is None:
             return
@@ -657,6 +658,26 @@ class StatementsMixin:
             self.store(name + ELEMENT, Array(v.shape, v.origin))
         else:
             self.store(name, Array(v.shape, v.origin))
+
+    def _narrow_none(self, test, outcome: bool) -> None:
+        """Where ``x is None`` had ``outcome``, an array that may be None (a parameter whose
+        default is None) is None, or that array."""
+        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+            test, outcome = test.expression, not outcome
+        if type(test) is cst.BooleanOperation:
+            if (type(test.operator) is cst.And) == outcome:
+                self._narrow_none(test.left, outcome)
+                self._narrow_none(test.right, outcome)
+            return
+        if type(test) is not cst.Comparison or len(test.comparisons) != 1:
+            return
+        comp = test.comparisons[0]
+        if type(comp.operator) not in (cst.Is, cst.IsNot) or not isinstance(self.value_of(comp.comparator), NoneVal):
+            return
+        key = key_of(test.left)
+        v = self.env.get(key) if key is not None else None
+        if isinstance(v, Array) and v.optional:
+            self.env[key] = NONE if outcome == (type(comp.operator) is cst.Is) else present(v)  # no store on self
 
     def _narrow_rank(self, test, outcome: bool) -> None:
         while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
