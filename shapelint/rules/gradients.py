@@ -154,6 +154,10 @@ def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
     if len(g.dims) == len(p.dims):
         if not any(D.equal(a, b, distinct) is False for a, b in zip(g.dims, p.dims)):
             return None
+    elif len(g.dims) > len(p.dims) >= 2 and all(D.equal(a, b, distinct) is True for a, b in zip(g.dims, p.dims)):
+        # a matrix's shape and then more axes: dA[..., i] is A's derivative by parameter i (a
+        # Jacobian); for a vector, (h, 2) against (h,) is more often an outer product by mistake
+        return None
     # the same elements laid out with extra or missing size-1 axes work in an update
     squeeze = lambda s: [d for d in s.dims if D.is_one(d) is not True]  # noqa: E731
     sg, sp = squeeze(g), squeeze(p)
@@ -285,7 +289,12 @@ SHAPE = Rule(
     update (`P -= lr * G`, `P = P - lr * G`); and every term accumulated with `dP += term`.
     Through containers, `grads["W"]` (or `gradients`, `dparams`) belongs to `params["W"]` (or
     `parameters`, `weights`), with or without `self.`.
-    Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted.
+    Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted, and so
+    is a matrix parameter's shape followed by more axes: `dA` of shape `(n, n, k)` for an
+    `(n, n)` `A` holds A's derivative by each of k parameters (a Jacobian, as in GPy's
+    state-space code).
+    More axes in front are still reported: `(n, d, k)` for a `(d, k)` weight is a batch of
+    per-example gradients that was never summed.
     Not gradients of `P`: differences of `P` (`np.diff(P)`, `P[1:] - P[:-1]`), written-out
     values, and products of `P` itself with a gradient or into a scalar (`grad_X =
     grad_pointwise.T @ X` is the chain rule for the weights; `grad_sd = grad @ sd` is a slope).
