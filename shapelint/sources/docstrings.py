@@ -19,8 +19,12 @@ from .dimstring import DimStringError, parse_dim_token
 CONTAINER_TYPE = re.compile(r"\b(list|tuple|dict|generator|iterator|iterable|sequence|mapping)s?\s+of\b|"
                             r"\bgenerator\b", re.IGNORECASE)
 EXPRESSION_DIM = re.compile(r"^[A-Za-z_]\w*(\.\w+|\[\s*-?\d+\s*\])+$")  # X.shape[0], self.k
-# sizes prose writes that no shape grammar has: N // 2 + 1, N' (another N), M + 2R: one size, unknown
-PROSE_DIM = re.compile(r"^(?=.*(//|\w'|\d[A-Za-z]))[\w\s+\-*/()']+$")
+# sizes prose writes that no shape grammar has: N // 2 + 1, 1 + n_fft/2, N' (another N), M + 2R,
+# self.n - t + 1: one size, unknown
+PROSE_DIM = re.compile(r"^(?=.*(/|\w'|\d[A-Za-z]|[A-Za-z_]\.[A-Za-z_]))[\w\s+\-*/().']+$")
+# a Python container, not an array: librosa's "wp : list [shape=(N,)]" of (n, m) pairs is (N, 2)
+# as an array; the shape is the container's length
+PYTHON_CONTAINER = re.compile(r"^\W*(list|tuple|dict|set)\b(?!.*array)", re.IGNORECASE)
 # two words side by side: a size in words ("radius index") or a comma left out ("n_samples
 # n_features"): the rank is not sure
 WORDS = re.compile(r"[A-Za-z_]\w*\s+[A-Za-z_]")
@@ -71,7 +75,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     is never taken as distinct from another.  Literal sizes and the rank still count.  With a
     ``group`` (the documented function), symbols are *documented*: distinct from the other names
     of the same docstring unless the two look alike (``in_ch``, ``in_channels``)."""
-    if CONTAINER_TYPE.search(text.split("shape")[0]):
+    kind = text.split("shape")[0]
+    if CONTAINER_TYPE.search(kind) or PYTHON_CONTAINER.match(kind):
         return None  # "list of ndarray of shape (n,)", "generator of ndarray ...": not an array
     found = SHAPE_RE.findall(text)
     if len(found) != 1:
