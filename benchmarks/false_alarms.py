@@ -41,6 +41,16 @@ PACKAGES = [
     ("scikit-image==0.26.0", "skimage"),
     ("pandas==3.1.1", "pandas"),
     ("autograd==1.9.1", "autograd"),
+    # hand-written linear algebra and signal code (Kalman filters, HMMs, Gaussian processes)
+    ("filterpy==2.0.0", "filterpy"),
+    ("pykalman==0.11.2", "pykalman"),
+    ("hmmlearn==0.3.3", "hmmlearn"),
+    ("GPy==1.15.0", "GPy"),
+    ("tslearn==0.10.0", "tslearn"),
+    ("librosa==0.11.0", "librosa"),
+    ("astropy==8.0.2", "astropy"),
+    ("xarray==2026.9.0", "xarray"),
+    ("networkx==3.6.1", "networkx"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
