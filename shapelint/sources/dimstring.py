@@ -19,6 +19,9 @@ class DimStringError(ValueError):
     """The string names a shape but cannot be read."""
 
 
+MAX_POWER = 4  # n**2, n**3 are sizes; a larger power is not one a shape has
+
+
 def _expr_dim(node: ast.AST) -> Dim:
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
         return Dim.lit(node.value)
@@ -31,6 +34,13 @@ def _expr_dim(node: ast.AST) -> Dim:
         if isinstance(node.op, ast.Sub):
             return a - b
         return a * b
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) \
+            and type(node.right.value) is int and 1 <= node.right.value <= MAX_POWER:
+        base = _expr_dim(node.left)  # n_col**2 (POT): the product n_col*n_col
+        out = base
+        for _ in range(node.right.value - 1):
+            out = out * base
+        return out
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
         return -_expr_dim(node.operand)
     raise DimStringError(f"cannot read dimension expression {ast.unparse(node)!r}")
