@@ -1179,6 +1179,15 @@ GENERATOR_METHODS: dict[str, Handler] = {
     "beta": sized(2), "gamma": sized(2), "laplace": sized(2), "logistic": sized(2), "choice": choice,
 }
 
+# methods a torch.Tensor has under numpy's names, with other shapes or errors: transpose(0, 1)
+# swaps two axes, repeat(2, 1) tiles, flatten(1) keeps axis 0, max(1) is (values, indices), sum
+# takes dim/keepdim, squeeze(1) of a size other than 1 does nothing, view(3, 4) reshapes.  In a
+# module that imports torch an array may be a tensor: these give unknown there (no finding)
+TORCH_DIFFERENT_METHODS = frozenset({
+    "transpose", "repeat", "flatten", "view", "squeeze", "max", "min", "argmax", "argmin", "sort", "sum",
+    "mean", "std", "var", "prod", "all", "any", "cumsum", "cumprod", "norm", "median",
+})
+
 METHODS: dict[str, Handler] = {
     "transpose": method_transpose, "swapaxes": swapaxes(True), "reshape": method_reshape,
     "ravel": ravel(True), "flatten": ravel(True), "squeeze": squeeze(True), "dot": method_dot,

@@ -251,6 +251,8 @@ class CallsMixin:
                     return Obj("list-append:" + key), False
             return UNKNOWN, False
         if isinstance(receiver, Array):
+            if self.uses_torch and name in numpy_api.TORCH_DIFFERENT_METHODS:
+                return UNKNOWN, False  # a tensor's method, maybe: not numpy's shapes
             if name == "resize":  # in place: the array's shape is whatever was asked
                 key = key_of(func.value)
                 if key is not None:

@@ -29,6 +29,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def __init__(self, module: cst.Module, sink: Callable[[Event], None], settings: Settings,
                  project=None, module_name: Optional[str] = None):
         self.module = module
+        self.uses_torch = imports_torch(module)  # its arrays may be tensors, with methods of their own
         self.sink = sink
         self.settings = settings
         self.trust_docstrings = getattr(settings, "trust_docstrings", False)
@@ -466,6 +467,46 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         if type(default) is cst.Float:
             return Scalar()  # epsilon=1e-5
         return UNKNOWN
+
+
+def imports_torch(module: cst.Module) -> bool:
+    """Does the module import torch anywhere (``import torch`` in a ``try:``, ``from torch import
+    nn`` in a function)?  Only statements are looked at, never expressions."""
+    todo = list(module.body)
+    while todo:
+        stmt = todo.pop()
+        if type(stmt) is cst.SimpleStatementLine:
+            for small in stmt.body:
+                if type(small) is cst.Import:
+                    names = [_dotted_name(alias.name) for alias in small.names]
+                elif type(small) is cst.ImportFrom and small.module is not None and not small.relative:
+                    names = [_dotted_name(small.module)]
+                else:
+                    continue
+                if any(n == "torch" or n.startswith("torch.") for n in names):
+                    return True
+            continue
+        for block in _blocks(stmt):
+            todo.extend(block.body if type(block) is cst.IndentedBlock else ())
+    return False
+
+
+def _blocks(stmt) -> list:
+    """The indented blocks of a compound statement: its body, else, handlers, finally."""
+    out = [getattr(stmt, "body", None)]
+    for name in ("orelse", "finalbody"):
+        part = getattr(stmt, name, None)
+        out.append(getattr(part, "body", None) if part is not None and type(part) is not cst.If else None)
+        if type(part) is cst.If:
+            out.extend(_blocks(part))
+    out.extend(h.body for h in getattr(stmt, "handlers", ()))
+    return [b for b in out if b is not None]
+
+
+def _dotted_name(node) -> str:
+    if type(node) is cst.Attribute:
+        return _dotted_name(node.value) + "." + node.attr.value
+    return node.value if type(node) is cst.Name else ""
 
 
 def _defaults_to_none(p) -> bool:
