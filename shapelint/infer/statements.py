@@ -81,6 +81,37 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     return test.args[0].value.value, positive
 
 
+INT_TYPES = {"int", "integer", "int_", "int64", "int32", "Integral"}  # int, np.integer, numbers.Integral...
+ARRAY_TYPES = {"ndarray"}
+
+
+def _type_test(test) -> Optional[tuple[cst.BaseExpression, str, bool]]:
+    """``type(x) is int`` (``==``, ``is not``), ``isinstance(x, int)``, ``isinstance(x, np.ndarray)``
+    (a tuple of such types alike): (x, "int" or "array", whether the test holds when x is one)."""
+    def kind(node) -> Optional[str]:
+        names = [e.value for e in node.elements] if type(node) is cst.Tuple else [node]
+        last = [n.attr.value if type(n) is cst.Attribute else n.value if type(n) is cst.Name else None for n in names]
+        if last and all(n in INT_TYPES for n in last):
+            return "int"
+        if last and all(n in ARRAY_TYPES for n in last):
+            return "array"
+        return None
+
+    if type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" \
+            and len(test.args) == 2:
+        k = kind(test.args[1].value)
+        return (test.args[0].value, k, True) if k is not None else None
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
+        comp = test.comparisons[0]
+        left = test.left
+        if type(comp.operator) in (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual) and type(left) is cst.Call \
+                and type(left.func) is cst.Name and left.func.value == "type" and len(left.args) == 1:
+            k = kind(comp.comparator)
+            if k is not None:
+                return left.args[0].value, k, type(comp.operator) in (cst.Is, cst.Equal)
+    return None
+
+
 def _rank_test(test) -> Optional[tuple[cst.BaseExpression, int, bool, bool]]:
     """``x.ndim == k`` or ``len(x.shape) == k`` (``!=``, either side): (x, k, whether the test
     is true when x has rank k, whether it calls len)."""
@@ -646,6 +677,7 @@ class StatementsMixin:
         rank has rank k."""
         self._narrow_rank(test, outcome)
         self._narrow_none(test, outcome)
+        self._narrow_type(test, outcome)
         found = _isinstance_list(test)
         if found is None:
             return
@@ -658,6 +690,26 @@ class StatementsMixin:
             self.store(name + ELEMENT, Array(v.shape, v.origin))
         else:
             self.store(name, Array(v.shape, v.origin))
+
+    def _narrow_type(self, test, outcome: bool) -> None:
+        """Where ``type(i) is int`` or ``isinstance(X, np.ndarray)`` failed, a value documented
+        as an int or an array is something else (pyod's ``indices : int``, an array on the
+        else branch): unknown there."""
+        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+            test, outcome = test.expression, not outcome
+        if type(test) is cst.BooleanOperation:
+            if (type(test.operator) is cst.And) == outcome:
+                self._narrow_type(test.left, outcome)
+                self._narrow_type(test.right, outcome)
+            return
+        found = _type_test(test)
+        if found is None or found[2] == outcome:
+            return
+        node, kind, _ = found
+        key = key_of(node)
+        v = self.env.get(key) if key is not None else None
+        if kind == "int" and isinstance(v, Int) or kind == "array" and isinstance(v, Array):
+            self.env[key] = UNKNOWN  # not a store on self
 
     def _narrow_none(self, test, outcome: bool) -> None:
         """Where ``x is None`` had ``outcome``, an array that may be None (a parameter whose
