@@ -51,6 +51,14 @@ PACKAGES = [
     ("astropy==8.0.2", "astropy"),
     ("xarray==2026.9.0", "xarray"),
     ("networkx==3.6.1", "networkx"),
+    ("POT==0.9.7.post1", "ot"),
+    ("pyod==3.6.7", "pyod"),
+    ("pgmpy==1.1.2", "pgmpy"),
+    ("scikit-fuzzy==0.5.0", "skfuzzy"),
+    ("neupy==0.8.2", "neupy"),
+    ("umap-learn==0.5.12", "umap"),
+    ("pygam==0.12.0", "pygam"),
+    ("scikit-optimize==0.10.2", "skopt"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -88,7 +96,8 @@ def unpack(wheels: Path, folder: str, site: Path) -> None:
 
 
 def _dist_of(folder: str) -> str:
-    return {"sklearn": "scikitlearn", "skimage": "scikitimage", "numpy_ml": "numpyml"}.get(folder, folder)
+    return {"sklearn": "scikitlearn", "skimage": "scikitimage", "numpy_ml": "numpyml", "ot": "pot",
+            "skfuzzy": "scikitfuzzy", "umap": "umaplearn", "skopt": "scikitoptimize"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
