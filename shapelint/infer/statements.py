@@ -81,6 +81,19 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     return test.args[0].value.value, positive
 
 
+def _atoms(test, outcome: bool):
+    """The plain tests whose outcome is known where ``test`` had ``outcome``: through ``not``,
+    both sides of an ``and`` that held, and of an ``or`` that failed."""
+    while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+        test, outcome = test.expression, not outcome
+    if type(test) is cst.BooleanOperation:
+        if (type(test.operator) is cst.And) == outcome:
+            yield from _atoms(test.left, outcome)
+            yield from _atoms(test.right, outcome)
+        return
+    yield test, outcome
+
+
 INT_TYPES = {"int", "integer", "int_", "int64", "int32", "Integral"}  # int, np.integer, numbers.Integral...
 ARRAY_TYPES = {"ndarray"}
 
@@ -674,10 +687,12 @@ class StatementsMixin:
     def narrow(self, test, outcome: bool) -> None:
         """Where ``isinstance(x, list)`` had ``outcome``: a parameter documented as an array or a
         list of arrays is the one or the other.  Where ``x.ndim == k`` held: an array of unknown
-        rank has rank k."""
-        self._narrow_rank(test, outcome)
-        self._narrow_none(test, outcome)
-        self._narrow_type(test, outcome)
+        rank has rank k; where ``x is None`` had it: None, or the array; where ``type(i) is int``
+        failed: not the int documented."""
+        for atom, held in _atoms(test, outcome):
+            self._narrow_rank(atom, held)
+            self._narrow_none(atom, held)
+            self._narrow_type(atom, held)
         found = _isinstance_list(test)
         if found is None:
             return
@@ -695,13 +710,6 @@ class StatementsMixin:
         """Where ``type(i) is int`` or ``isinstance(X, np.ndarray)`` failed, a value documented
         as an int or an array is something else (pyod's ``indices : int``, an array on the
         else branch): unknown there."""
-        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
-            test, outcome = test.expression, not outcome
-        if type(test) is cst.BooleanOperation:
-            if (type(test.operator) is cst.And) == outcome:
-                self._narrow_type(test.left, outcome)
-                self._narrow_type(test.right, outcome)
-            return
         found = _type_test(test)
         if found is None or found[2] == outcome:
             return
@@ -714,13 +722,6 @@ class StatementsMixin:
     def _narrow_none(self, test, outcome: bool) -> None:
         """Where ``x is None`` had ``outcome``, an array that may be None (a parameter whose
         default is None) is None, or that array."""
-        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
-            test, outcome = test.expression, not outcome
-        if type(test) is cst.BooleanOperation:
-            if (type(test.operator) is cst.And) == outcome:
-                self._narrow_none(test.left, outcome)
-                self._narrow_none(test.right, outcome)
-            return
         if type(test) is not cst.Comparison or len(test.comparisons) != 1:
             return
         comp = test.comparisons[0]
@@ -732,14 +733,6 @@ class StatementsMixin:
             self.env[key] = NONE if outcome == (type(comp.operator) is cst.Is) else present(v)  # no store on self
 
     def _narrow_rank(self, test, outcome: bool) -> None:
-        while type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
-            test, outcome = test.expression, not outcome
-        if type(test) is cst.BooleanOperation:
-            # both sides hold where an ``and`` held; neither where an ``or`` failed
-            if (type(test.operator) is cst.And) == outcome:
-                self._narrow_rank(test.left, outcome)
-                self._narrow_rank(test.right, outcome)
-            return
         found = _rank_test(test)
         if found is None:
             return
