@@ -158,8 +158,9 @@ def _nonzero(d: Dim) -> bool:
 
 
 def _look_alike(a: str, b: str) -> bool:
-    """Names a docstring may use for one size: n_feature / n_features, in_ch / in_channels."""
-    a, b = a.lower().rstrip("s"), b.lower().rstrip("s")
+    """Names a docstring may use for one size: n_feature / n_features, in_ch / in_channels,
+    nchannels / n_channels (mne)."""
+    a, b = a.lower().replace("_", "").rstrip("s"), b.lower().replace("_", "").rstrip("s")
     return a.startswith(b) or b.startswith(a)
 
 
