@@ -29,7 +29,9 @@ PYTHON_CONTAINER = re.compile(r"^\W*(list|tuple|dict|set)\b(?!.*array)", re.IGNO
 # n_features"): the rank is not sure
 WORDS = re.compile(r"[A-Za-z_]\w*\s+[A-Za-z_]")
 # optional dims in brackets (scikit-image): (M, N[, 3]), ([Q, ]M, N), (M[, ...], P): either rank
-OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]|\s\[")  # numpy-ml: (D, M [- 3])
+OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]|\s\[|^\s*\[|\{")  # numpy-ml: (D, M [- 3]); mne: ([n_epochs], n, d), (M, N, {3, 4})
+# "(3 x 1)", "(n × d)": sizes written with a times sign instead of commas
+TIMES = re.compile(r"^\s*[\w.]+(?:\s+x\s+|\s*×\s*)[\w.]+(?:(?:\s+x\s+|\s*×\s*)[\w.]+)*\s*$")
 BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$")  # (>2,): a size of at least 3, not known
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
@@ -83,13 +85,15 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
         return None
     rest = re.sub(r"\bor\s+None\b", "", text[text.index(found[0]) + len(found[0]):])  # "(n, d) or None": still (n, d)
     sentence = rest.split(".")[0]
-    if re.search(r"\bor\b", sentence) or "or (" in text:
-        return None  # "(n,) or (n, k)": either, so neither for sure
+    if re.search(r"\bor\b", sentence) or "or (" in text or re.search(r"\|\s*\(", rest):
+        return None  # "(n,) or (n, k)", mne's "(3,) | (n, 3)": either, so neither for sure
     if CONDITION.match(sentence) or re.search(r"\b(else|otherwise)\b", sentence):
         return None  # "(1, n_features) if n_classes == 2 else (n_classes, n_features)": only sometimes
     inner = found[0].strip()
     if not inner:
         return Shape(())
+    if TIMES.match(inner):
+        inner = ", ".join(re.split(r"\s+x\s+|\s*×\s*", inner.strip()))
     if OPTIONAL_DIMS.search(inner) or any(WORDS.search(t) for t in inner.split(",")):
         return None  # a choice of ranks written on purpose, or words: no shape for sure, and no SL100
     tokens = [t.strip().strip("`").replace("\\", "") for t in inner.split(",")]  # (`M`, `K`); reST "\*"
@@ -105,7 +109,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     dims = []
     try:
         for t in tokens:
-            if t in ("?", "_", "None", "any") or BOUND_DIM.match(t):
+            if t in ("?", "_", "None", "any", "-1") or BOUND_DIM.match(t):  # (n_samples, -1): flattened
                 dims.append(None)
             elif t[:1] in ("?", "#"):
                 raise DimStringError(f"cannot read dimension {t!r}")
