@@ -59,6 +59,17 @@ PACKAGES = [
     ("umap-learn==0.5.12", "umap"),
     ("pygam==0.12.0", "pygam"),
     ("scikit-optimize==0.10.2", "skopt"),
+    ("mne==1.13.2", "mne"),
+    ("control==0.10.2", "control"),
+    ("quantecon==0.11.4", "quantecon"),
+    ("pydmd==2025.8.1", "pydmd"),
+    ("pysindy==2.1.0", "pysindy"),
+    ("tensorly==0.10.0", "tensorly"),
+    ("arch==8.0.0", "arch"),
+    ("imbalanced-learn==0.14.2", "imblearn"),
+    ("lifelines==0.30.3", "lifelines"),
+    ("linearmodels==7.1", "linearmodels"),
+    ("numdifftools==0.11.2", "numdifftools"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -97,7 +108,8 @@ def unpack(wheels: Path, folder: str, site: Path) -> None:
 
 def _dist_of(folder: str) -> str:
     return {"sklearn": "scikitlearn", "skimage": "scikitimage", "numpy_ml": "numpyml", "ot": "pot",
-            "skfuzzy": "scikitfuzzy", "umap": "umaplearn", "skopt": "scikitoptimize"}.get(folder, folder)
+            "skfuzzy": "scikitfuzzy", "umap": "umaplearn", "skopt": "scikitoptimize",
+            "imblearn": "imbalancedlearn"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
