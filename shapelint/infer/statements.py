@@ -487,6 +487,14 @@ class StatementsMixin:
         rank = len(value.items)
         if rank == names or (starred and rank >= names - 1):
             return
+        key = key_of(value_node.value)
+        if base.origin is not None and base.origin.kind == "doc-param" and not self.trust_docstrings \
+                and key is not None and self.env.get(key) is base:
+            # a parameter straight from its docstring: the code says its rank outright, and a
+            # docstring is a hint (mne documents 3-D epochs as (n_channels, n_times))
+            if not starred:
+                self.env[key] = Array(Shape((None,) * names))
+            return
         self.emit("shape-unpack", stmt, target=target, operand=value_node.value, rank=rank, names=names,
                   starred=starred)
 

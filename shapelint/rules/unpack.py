@@ -40,7 +40,10 @@ RULE = Rule(
     ## What it does
     Reports unpacking an array's `.shape` into a number of names that differs from the
     array's known number of dimensions (with a starred name, `n, *rest = X.shape`: fewer
-    dimensions than the other names).
+    dimensions than the other names). A parameter whose shape comes only from its docstring,
+    unpacked as it is, is not reported: docstrings are hints, and the code states the rank
+    outright (mne documents 3-D epochs as `(n_channels, n_times)`); from there on it has that
+    many dimensions. `--trust-docstrings` reports it.
 
     ## Why is this bad?
     `X.shape` is a plain tuple: `n, d = np.zeros(5).shape` raises `ValueError: not enough
