@@ -16,7 +16,7 @@ from .events import Event
 from . import inplace_rank
 from .expressions import ExpressionsMixin
 from .scope_info import ClassInfo, ClassRef, FuncInfo, FuncRef, Instance, function_info, linearize, store_key
-from .statements import StatementsMixin, names_passed_to_error_context
+from .statements import StatementsMixin, dotted_name, names_passed_to_error_context
 from .walk import iter_children
 
 
@@ -478,9 +478,9 @@ def imports_torch(module: cst.Module) -> bool:
         if type(stmt) is cst.SimpleStatementLine:
             for small in stmt.body:
                 if type(small) is cst.Import:
-                    names = [_dotted_name(alias.name) for alias in small.names]
+                    names = [dotted_name(alias.name) for alias in small.names]
                 elif type(small) is cst.ImportFrom and small.module is not None and not small.relative:
-                    names = [_dotted_name(small.module)]
+                    names = [dotted_name(small.module)]
                 else:
                     continue
                 if any(n == "torch" or n.startswith("torch.") for n in names):
@@ -501,12 +501,6 @@ def _blocks(stmt) -> list:
             out.extend(_blocks(part))
     out.extend(h.body for h in getattr(stmt, "handlers", ()))
     return [b for b in out if b is not None]
-
-
-def _dotted_name(node) -> str:
-    if type(node) is cst.Attribute:
-        return _dotted_name(node.value) + "." + node.attr.value
-    return node.value if type(node) is cst.Name else ""
 
 
 def _defaults_to_none(p) -> bool:

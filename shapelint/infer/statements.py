@@ -268,7 +268,7 @@ class StatementsMixin:
             return True
         elif type(small) is cst.Import:
             for alias in small.names:
-                full = _dotted(alias.name)
+                full = dotted_name(alias.name)
                 if alias.asname is not None:
                     self.env[alias.asname.name.value] = Obj("qual:" + full)  # type: ignore[union-attr]
                 else:
@@ -285,7 +285,7 @@ class StatementsMixin:
                         self.env[name] = UNKNOWN
                 return False
             for alias in small.names:
-                name = _dotted(alias.name)
+                name = dotted_name(alias.name)
                 bound = alias.asname.name.value if alias.asname else name  # type: ignore[union-attr]
                 self.env[bound] = Obj(f"qual:{mod}.{name}")
         elif type(small) is cst.Del:
@@ -300,7 +300,7 @@ class StatementsMixin:
     def absolute_module(self, node: cst.ImportFrom) -> Optional[str]:
         """``from .layers import Dense`` inside ``pkg.model`` -> "pkg.layers"."""
         dots = len(node.relative)
-        name = _dotted(node.module) if node.module is not None else ""
+        name = dotted_name(node.module) if node.module is not None else ""
         if not dots:
             return name or None
         if not self.module_name:
@@ -1015,11 +1015,11 @@ def _expects_error(node) -> bool:
     return False
 
 
-def _dotted(node) -> str:
+def dotted_name(node) -> str:
     if type(node) is cst.Name:
         return node.value
     if type(node) is cst.Attribute:
-        return _dotted(node.value) + "." + node.attr.value
+        return dotted_name(node.value) + "." + node.attr.value
     return ""
 
 
