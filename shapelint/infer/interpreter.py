@@ -471,7 +471,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
 
 def imports_torch(module: cst.Module) -> bool:
     """Does the module import torch anywhere (``import torch`` in a ``try:``, ``from torch import
-    nn`` in a function)?  Only statements are looked at, never expressions."""
+    nn`` in a function, ``nn = _safe_import("torch.nn")``)?  Only statements are looked at."""
     todo = list(module.body)
     while todo:
         stmt = todo.pop()
@@ -481,6 +481,11 @@ def imports_torch(module: cst.Module) -> bool:
                     names = [dotted_name(alias.name) for alias in small.names]
                 elif type(small) is cst.ImportFrom and small.module is not None and not small.relative:
                     names = [dotted_name(small.module)]
+                elif type(small) is cst.Assign and type(small.value) is cst.Call:
+                    # sktime: torch = _safe_import("torch"), NNModule = _safe_import("torch.nn.Module")
+                    first = small.value.args[0].value if small.value.args else None
+                    names = [first.evaluated_value] if type(first) is cst.SimpleString and \
+                        isinstance(first.evaluated_value, str) else []
                 else:
                     continue
                 if any(n == "torch" or n.startswith("torch.") for n in names):
