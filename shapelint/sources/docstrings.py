@@ -20,8 +20,8 @@ CONTAINER_TYPE = re.compile(r"\b(list|tuple|dict|generator|iterator|iterable|seq
                             r"\bgenerator\b", re.IGNORECASE)
 EXPRESSION_DIM = re.compile(r"^[A-Za-z_]\w*(\.\w+|\[\s*-?\d+\s*\])+$")  # X.shape[0], self.k
 # sizes prose writes that no shape grammar has: N // 2 + 1, 1 + n_fft/2, N' (another N), M + 2R,
-# self.n - t + 1, |observed| (a set's size, pgmpy): one size, unknown
-PROSE_DIM = re.compile(r"^(?=.*(/|\w'|\d[A-Za-z]|[A-Za-z_]\.[A-Za-z_]|\|\w+\|))[\w\s+\-*/().'|]+$")
+# self.n - t + 1, X.shape[1] - 1, |observed| (a set's size, pgmpy): one size, unknown
+PROSE_DIM = re.compile(r"^(?=.*(/|\w'|\d[A-Za-z]|[A-Za-z_]\.[A-Za-z_]|\|\w+\|))[\w\s+\-*/().'|\[\]]+$")
 # a Python container, not an array: librosa's "wp : list [shape=(N,)]" of (n, m) pairs is (N, 2)
 # as an array; the shape is the container's length
 PYTHON_CONTAINER = re.compile(r"^\W*(list|tuple|dict|set)\b(?!.*array)", re.IGNORECASE)
