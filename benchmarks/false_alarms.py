@@ -70,6 +70,12 @@ PACKAGES = [
     ("lifelines==0.30.3", "lifelines"),
     ("linearmodels==7.1", "linearmodels"),
     ("numdifftools==0.11.2", "numdifftools"),
+    ("sktime==1.2.0", "sktime"),
+    ("hdbscan==0.8.44", "hdbscan"),
+    ("mlxtend==0.25.0", "mlxtend"),
+    ("pyts==0.13.0", "pyts"),
+    ("river==0.26.1", "river"),
+    ("pmdarima==2.1.1", "pmdarima"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
