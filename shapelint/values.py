@@ -3,7 +3,7 @@ table reads these too.  Nodes appear only as opaque references in Origin."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
 from .shapes import Dim, MaybeDim, MaybeShape, Shape
@@ -274,12 +274,12 @@ def _join_arrays(a: Array, b: Array) -> Array:
 
 
 def _maybe_none(v: Array) -> Array:
-    return v if v.optional else Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced, optional=True)
+    return v if v.optional else replace(v, optional=True)
 
 
 def present(v: Array) -> Array:
     """``v`` where a test showed it is not None."""
-    return Array(v.shape, v.origin, v.expanded, v.boolean, v.reduced) if v.optional else v
+    return replace(v, optional=False) if v.optional else v
 
 
 class Args:

@@ -63,6 +63,8 @@ def join_envs(a: dict, b: dict) -> dict:
 
 
 LIST_TYPES = {"list", "tuple"}
+INT_TYPES = {"int", "integer", "int_", "int64", "int32", "Integral"}  # int, np.integer, numbers.Integral...
+ARRAY_TYPES = {"ndarray"}
 
 
 def _isinstance_list(test) -> Optional[tuple[str, bool]]:
@@ -74,9 +76,7 @@ def _isinstance_list(test) -> Optional[tuple[str, bool]]:
     if not (type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance"
             and len(test.args) == 2 and type(test.args[0].value) is cst.Name):
         return None
-    kinds = test.args[1].value
-    names = [e.value for e in kinds.elements] if type(kinds) is cst.Tuple else [kinds]
-    if not names or not all(type(n) is cst.Name and n.value in LIST_TYPES for n in names):
+    if _type_kind(test.args[1].value) != "list":
         return None
     return test.args[0].value.value, positive
 
@@ -94,33 +94,31 @@ def _atoms(test, outcome: bool):
     yield test, outcome
 
 
-INT_TYPES = {"int", "integer", "int_", "int64", "int32", "Integral"}  # int, np.integer, numbers.Integral...
-ARRAY_TYPES = {"ndarray"}
+def _type_kind(node) -> Optional[str]:
+    """What a type, or a tuple of types, in ``isinstance(x, ...)`` or ``type(x) is ...`` names:
+    "list" (list, tuple), "int" (int, np.integer...), "array" (np.ndarray), or None."""
+    names = [e.value for e in node.elements] if type(node) is cst.Tuple else [node]
+    last = [n.attr.value if type(n) is cst.Attribute else n.value if type(n) is cst.Name else None for n in names]
+    for kind, types in (("list", LIST_TYPES), ("int", INT_TYPES), ("array", ARRAY_TYPES)):
+        if last and all(n in types for n in last):
+            return kind
+    return None
 
 
 def _type_test(test) -> Optional[tuple[cst.BaseExpression, str, bool]]:
     """``type(x) is int`` (``==``, ``is not``), ``isinstance(x, int)``, ``isinstance(x, np.ndarray)``
     (a tuple of such types alike): (x, "int" or "array", whether the test holds when x is one)."""
-    def kind(node) -> Optional[str]:
-        names = [e.value for e in node.elements] if type(node) is cst.Tuple else [node]
-        last = [n.attr.value if type(n) is cst.Attribute else n.value if type(n) is cst.Name else None for n in names]
-        if last and all(n in INT_TYPES for n in last):
-            return "int"
-        if last and all(n in ARRAY_TYPES for n in last):
-            return "array"
-        return None
-
     if type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" \
             and len(test.args) == 2:
-        k = kind(test.args[1].value)
-        return (test.args[0].value, k, True) if k is not None else None
+        k = _type_kind(test.args[1].value)
+        return (test.args[0].value, k, True) if k in ("int", "array") else None
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         comp = test.comparisons[0]
         left = test.left
         if type(comp.operator) in (cst.Is, cst.IsNot, cst.Equal, cst.NotEqual) and type(left) is cst.Call \
                 and type(left.func) is cst.Name and left.func.value == "type" and len(left.args) == 1:
-            k = kind(comp.comparator)
-            if k is not None:
+            k = _type_kind(comp.comparator)
+            if k in ("int", "array"):
                 return left.args[0].value, k, type(comp.operator) in (cst.Is, cst.Equal)
     return None
 
