@@ -430,6 +430,8 @@ class CallsMixin:
             if mm is not None and p.declared.contract:
                 self.emit("contract", n, what="argument", declared=declared, actual=v.shape, mismatch=mm,
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
+            elif p.declared.source == "docstring" and v.shape is not None and v.shape.fixed and not self.summarising:
+                self._check_call_unpack(info, p.name, v, n)
         given = {p.name: v for p, v, _ in pairs}
         if not self.summarising:  # a call inside a return inference has placeholder shapes
             self.add_call_site(site_key, info, (given, node))
@@ -444,6 +446,31 @@ class CallsMixin:
             name = f"{info.cls.name}.{info.name}" if info.cls is not None else info.name
             result = Array(result.shape, Origin("foreign", node, name), result.expanded, result.boolean)
         return result
+
+    def _check_call_unpack(self, info: FuncInfo, name: str, v: Array, n) -> None:
+        """An argument of known rank for a documented parameter whose ``.shape`` the callee
+        unpacks first thing into another number of names: the call raises there, whatever the
+        docstring says.  (An undocumented parameter takes the calls' shapes and the body reports
+        it; an annotated one is checked against its annotation.)"""
+        if not info.plain_signature or info.node.asynchronous is not None or info.is_generator:
+            return  # a decorator may change the arguments; a generator or coroutine runs nothing yet
+        stmt = info.leading_unpacks().get(name)
+        if stmt is None:
+            return
+        target = stmt.targets[0].target
+        names = len(target.elements)
+        starred = any(type(e) is cst.StarredElement for e in target.elements)
+        rank = len(v.shape.dims)
+        if rank == names or (starred and rank >= names - 1):
+            return
+        key = key_of(n)
+        if v.origin is not None and v.origin.kind == "doc-param" and not self.trust_docstrings \
+                and key is not None and self.env.get(key) is v:
+            return  # the caller's own docstring against the callee's code: the docstring is a hint
+        owner = info.owner if info.owner is not None and info.owner is not self else None
+        self.emit("call-unpack", n, argument=n, vval=v, rank=rank, names=names, starred=starred, param=name,
+                  function=info.name, unpack=stmt, module=getattr(owner, "module_name", None) if owner else None,
+                  foreign=owner is not None)
 
     @contextmanager
     def body_run(self, info: FuncInfo, collecting: bool):

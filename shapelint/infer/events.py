@@ -17,6 +17,9 @@ KINDS = {
     "axis": "operand (node), error (AxisError)",
     "reshape": "operand (node), error (ReshapeError)",
     "contract": "what, declared, actual, mismatch, value (node), name, function",
+    "shape-unpack": "target (node), operand (node), rank, names, starred",
+    "call-unpack": "argument (node), vval, rank, names, starred, param, function, unpack (the callee's Assign), "
+                   "module (the callee's, when another file), foreign",
     "reveal": "arg (node), vval",
     "concat": "operand (node), error (ConcatError)",
     "einsum": "error (EinsumError)",

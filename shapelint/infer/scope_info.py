@@ -46,6 +46,7 @@ class FuncInfo:
     self_use: Optional[tuple] = None  # (stores on self?, the self.x it reads, super() calls): one walk, on first need
     defined_in: Optional["ClassInfo"] = None  # the class whose body has it, where ``cls`` inherits it
     original: Optional["FuncInfo"] = None  # for such a copy: the method as its class has it (walks are shared)
+    unpacked: Optional[dict] = None  # parameter -> the ``n, d = X.shape`` that opens the body (on first need)
 
     @property
     def is_method(self) -> bool:
@@ -109,6 +110,17 @@ class FuncInfo:
                     stack.extend(iter_children(n))
         return self.generator
 
+    def leading_unpacks(self) -> dict[str, cst.Assign]:
+        """The parameters whose ``.shape`` the body unpacks before anything can happen to them:
+        ``n, d = X.shape`` among the simple statements that open the body, before a branch, a
+        return or a raise, and before X is bound again.  Every call runs it, so a call with an
+        array of another rank raises there."""
+        if self.unpacked is None and self.original is not None:
+            self.unpacked = self.original.leading_unpacks()
+        if self.unpacked is None:
+            self.unpacked = _leading_unpacks(self.node, {p.name for p in self.params if p.kind in ("pos", "kwonly")})
+        return self.unpacked
+
     def symbols(self) -> set[str]:
         """Every dim symbol its declarations mention: bound per call."""
         return self.param_symbols() | (self.ret.shape.symbols() if self.ret.shape is not None else set())
@@ -121,6 +133,50 @@ class FuncInfo:
             if p.declared.is_int:
                 out.add(p.declared.dim.symbol if p.declared.dim is not None else p.name)
         return out
+
+
+def _bound_names(target: cst.BaseExpression) -> set[str]:
+    """The names an assignment target rebinds, or whose shape it may change (``X.shape = ...``)."""
+    t = type(target)
+    if t is cst.Name:
+        return {target.value}
+    if t in (cst.Tuple, cst.List):
+        return {n for e in target.elements for n in _bound_names(e.value)}
+    if t is cst.StarredElement:
+        return _bound_names(target.value)
+    if t is cst.Attribute and type(target.value) is cst.Name:
+        return {target.value.value}
+    return set()
+
+
+def _leading_unpacks(node: cst.FunctionDef, params: set[str]) -> dict[str, cst.Assign]:
+    body = node.body
+    lines = body.body if type(body) is cst.IndentedBlock else [body]
+    out: dict[str, cst.Assign] = {}
+    rebound: set[str] = set()
+    for line in lines:
+        if type(line) not in (cst.SimpleStatementLine, cst.SimpleStatementSuite):
+            break  # a branch, loop or nested definition: what follows may not run, or runs otherwise
+        for small in line.body:
+            t = type(small)
+            if t in (cst.Return, cst.Raise):
+                return out
+            if t is cst.Assign:
+                v = small.value
+                if (len(small.targets) == 1 and type(small.targets[0].target) in (cst.Tuple, cst.List)
+                        and type(v) is cst.Attribute and v.attr.value == "shape" and type(v.value) is cst.Name
+                        and v.value.value in params and v.value.value not in rebound and v.value.value not in out):
+                    out[v.value.value] = small
+                for target in small.targets:
+                    rebound |= _bound_names(target.target)
+            elif t in (cst.AugAssign, cst.AnnAssign):
+                rebound |= _bound_names(small.target)
+            elif t is cst.Del:
+                rebound |= _bound_names(small.target)
+            elif t is cst.Expr and type(small.value) is cst.Call and type(small.value.func) is cst.Attribute \
+                    and small.value.func.attr.value == "resize":
+                rebound |= _bound_names(small.value.func)  # X.resize(...) changes X's shape in place
+    return out
 
 
 @dataclass(frozen=True)
