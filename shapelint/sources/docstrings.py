@@ -32,6 +32,8 @@ WORDS = re.compile(r"[A-Za-z_]\w*\s+[A-Za-z_]")
 OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]|\s\[|^\s*\[|\{")  # numpy-ml: (D, M [- 3]); mne: ([n_epochs], n, d), (M, N, {3, 4})
 # "(3 x 1)", "(n × d)": sizes written with a times sign instead of commas
 TIMES = re.compile(r"^\s*[\w.]+(?:\s+x\s+|\s*×\s*)[\w.]+(?:(?:\s+x\s+|\s*×\s*)[\w.]+)*\s*$")
+# dipy's "of shape (nvolumes * patch_size) x (nvoxels)": one size per parenthesis
+TIMES_PARENS = re.compile(r"\(([^(),]*)\)((?:\s*(?:\bx\b|×)\s*\([^(),]*\))+)")
 BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$")  # (>2,): a size of at least 3, not known
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
@@ -68,6 +70,10 @@ class DocShapes:
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
 
 
+def _joined_sizes(m: re.Match) -> str:
+    return "(" + ", ".join(g.strip() for g in [m.group(1), *re.findall(r"\(([^(),]*)\)", m.group(2))]) + ")"
+
+
 def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
                group: Optional[str] = None) -> Optional[Shape]:
     """The one shape ``text`` names, or None (none, several, unreadable, or a container of arrays).
@@ -80,6 +86,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     kind = text.split("shape")[0]
     if CONTAINER_TYPE.search(kind) or PYTHON_CONTAINER.match(kind):
         return None  # "list of ndarray of shape (n,)", "generator of ndarray ...": not an array
+    if "(" in text and (" x" in text or "×" in text):
+        text = TIMES_PARENS.sub(_joined_sizes, text)
     found = SHAPE_RE.findall(text)
     if len(found) != 1:
         return None
