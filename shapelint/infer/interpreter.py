@@ -42,6 +42,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.raising = False  # the expression just evaluated certainly raises (see ``raised``)
         self.summarising = 0  # inside a return inference (its shapes are placeholders)
         self.loop_depth = 0
+        self.loop_exits: list[list[dict]] = []  # per loop being run, what held at its continue/break
         self.env: dict[str, Value] = {}
         self.globals: dict[str, Value] = self.env
         self.outer: dict[str, Value] = {}  # enclosing functions' names, for nested functions

@@ -263,6 +263,8 @@ class StatementsMixin:
             self.raising = False
             return True
         elif type(small) in (cst.Continue, cst.Break):
+            if self.loop_exits:
+                self.loop_exits[-1].append(dict(self.env))  # what holds here goes round, or on after the loop
             return True
         elif type(small) is cst.Import:
             for alias in small.names:
@@ -884,6 +886,7 @@ class StatementsMixin:
         become unknown; a second pass reports.  So nothing rests on a shape the loop changes,
         once.  What fails on the first iteration is reported too, where the second pass does
         not see it fail (a failure whose result, unknown, comes round as the next input)."""
+        body = self._with_exits(body)
         before = self.env
         first: list = []
         if self.loop_depth >= MAX_LOOP_NESTING:
@@ -931,6 +934,19 @@ class StatementsMixin:
             if event.data.get("error") is not None and (event.kind, id(event.node)) not in failed:
                 sink(event)
         self.env = join_envs(widened, self.env)
+
+    def _with_exits(self, body):
+        """The body, ending with what held at each ``continue`` and ``break`` joined in: those
+        paths leave the body early, into the next iteration or past the loop."""
+        def run() -> None:
+            self.loop_exits.append([])
+            try:
+                body()
+            finally:
+                exits = self.loop_exits.pop()
+            for env in exits:
+                self.env = join_envs(self.env, env)
+        return run
 
     def s_Try(self, node) -> bool:
         before = dict(self.env)
