@@ -9,6 +9,7 @@ from typing import Optional
 import libcst as cst
 
 from ..shapes import Shape
+from ..shapes.dim import GROUP, OPAQUE, substitute
 from ..sources.annotations import Declared, read_annotation
 from ..sources.docstrings import documents_parameters, parse as parse_docstring
 from ..sources.literals import docstring
@@ -342,6 +343,73 @@ def _documented_int(dim) -> Declared:
     return declared
 
 
+def _base_name(symbol: str) -> str:
+    return symbol.lstrip(OPAQUE).split(GROUP, 1)[0]
+
+
+def _shape_index(value: cst.BaseExpression) -> Optional[tuple[str, int]]:
+    """``P.shape[k]``: (P, k)."""
+    if type(value) is not cst.Subscript or len(value.slice) != 1 or type(value.slice[0].slice) is not cst.Index:
+        return None
+    base, index = value.value, value.slice[0].slice.value
+    k = int(index.value) if type(index) is cst.Integer else None
+    if type(index) is cst.UnaryOperation and type(index.operator) is cst.Minus and type(index.expression) is cst.Integer:
+        k = -int(index.expression.value)
+    if k is None or type(base) is not cst.Attribute or base.attr.value != "shape" or type(base.value) is not cst.Name:
+        return None
+    return base.value.value, k
+
+
+def _sizes_the_code_equates(node: cst.FunctionDef, shapes) -> dict[str, object]:
+    """Documented names the body says are one size: ``n_descriptors = target_vars.shape[1]``
+    where the docstring writes target_vars ``(n_samples, n_targets)`` and another array
+    ``(n_regressors, n_descriptors)`` (nilearn): n_descriptors is the docstring's n_targets.
+    Read from the simple statements at the top of the body."""
+    if type(node.body) is not cst.IndentedBlock or not shapes.params:
+        return {}
+    by_base: dict[str, str] = {}
+    for shape in [*shapes.params.values(), *(r for r in shapes.returns if r is not None)]:
+        for symbol in shape.symbols():
+            by_base.setdefault(_base_name(symbol), symbol)
+    mapping: dict[str, object] = {}
+    for line in node.body.body:
+        if type(line) is not cst.SimpleStatementLine:
+            continue
+        for small in line.body:
+            if type(small) is not cst.Assign or len(small.targets) != 1:
+                continue
+            target, value = small.targets[0].target, small.value
+            pairs = []
+            at = _shape_index(value)
+            if type(target) is cst.Name and at is not None:
+                pairs.append((target.value, *at))
+            elif (type(target) in (cst.Tuple, cst.List) and type(value) is cst.Attribute and value.attr.value == "shape"
+                  and type(value.value) is cst.Name and all(type(e) is cst.Element for e in target.elements)):
+                pairs.extend((e.value.value, value.value.value, k) for k, e in enumerate(target.elements)
+                             if type(e.value) is cst.Name)
+            for name, param, k in pairs:
+                shape = shapes.params.get(param)
+                symbol = by_base.get(name)
+                if shape is None or not shape.fixed or not -len(shape.dims) <= k < len(shape.dims) or symbol is None:
+                    continue
+                size = shape.dims[k]
+                if size is None or symbol in size.symbols() or symbol in mapping \
+                        or size.symbols() & (set(mapping) | {n for d in mapping.values() for n in d.symbols()}):
+                    continue
+                mapping[symbol] = size
+    return mapping
+
+
+def _equate_sizes(shapes, mapping: dict) -> None:
+    if not mapping:
+        return
+    def sub(shape):
+        return None if shape is None else Shape(tuple(substitute(d, mapping) for d in shape.dims), shape.batch)
+    shapes.params = {name: sub(shape) for name, shape in shapes.params.items()}
+    shapes.or_lists = {name: sub(shape) for name, shape in shapes.or_lists.items()}
+    shapes.returns = [sub(shape) for shape in shapes.returns]
+
+
 def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
     """Shapes the docstring documents, for parameters and returns the annotations leave open."""
     body = info.node.body
@@ -349,6 +417,7 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
     info.doc_node = first
     group = info.cls.name if info.cls is not None else info.name  # a class's methods share their names
     shapes = parse_docstring(doc, opaque=not trust, group=group)
+    _equate_sizes(shapes, _sizes_the_code_equates(info.node, shapes))
     entry = _entry_names([p.name for p in info.params],
                          set(shapes.params) | set(shapes.or_lists) | set(shapes.scalars) | set(shapes.ints))
     for p in info.params:
