@@ -20,6 +20,16 @@ class Origin:
     base: Optional["Origin"] = None  # "no-leading-axes": where the shape with them came from
 
 
+DOCUMENTED = ("doc-param", "doc-return", "doc-attribute")  # origins that are docstring entries
+
+
+def from_docstring(origin: Optional[Origin]) -> bool:
+    """The shape is a docstring entry's as it is (here, or returned by a call into another file)."""
+    if origin is not None and origin.kind == "foreign":
+        origin = origin.base
+    return origin is not None and origin.kind in DOCUMENTED
+
+
 class Value:
     __slots__ = ()
 

@@ -14,7 +14,7 @@ from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, M
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     NEVER, NONE, UNKNOWN, Args, Array, DictLit, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar,
-    Tup, Union, Unknown, Value, as_item, is_list, is_string, join,
+    Tup, Union, Unknown, Value, as_item, from_docstring, is_list, is_string, join,
 )
 from . import summary
 from .expressions import key_of
@@ -444,7 +444,7 @@ class CallsMixin:
         if isinstance(result, Array) and info.owner is not None and info.owner is not self:
             # where the shape came from is in another file: the note names the call made here
             name = f"{info.cls.name}.{info.name}" if info.cls is not None else info.name
-            result = Array(result.shape, Origin("foreign", node, name), result.expanded, result.boolean)
+            result = Array(result.shape, Origin("foreign", node, name, result.origin), result.expanded, result.boolean)
         return result
 
     def _check_call_unpack(self, info: FuncInfo, name: str, v: Array, n) -> None:
@@ -463,10 +463,8 @@ class CallsMixin:
         rank = len(v.shape.dims)
         if rank == names or (starred and rank >= names - 1):
             return
-        key = key_of(n)
-        if v.origin is not None and v.origin.kind == "doc-param" and not self.trust_docstrings \
-                and key is not None and self.env.get(key) is v:
-            return  # the caller's own docstring against the callee's code: the docstring is a hint
+        if from_docstring(v.origin) and not self.trust_docstrings:
+            return  # a docstring's shape against the callee's code: the docstring is a hint
         owner = info.owner if info.owner is not None and info.owner is not self else None
         self.emit("call-unpack", n, argument=n, vval=v, rank=rank, names=names, starred=starred, param=name,
                   function=info.name, unpack=stmt, module=getattr(owner, "module_name", None) if owner else None,

@@ -11,13 +11,12 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..config import Settings
 from ..diagnostics import Diagnostic, Fix
 from ..shapes import fmt_shape
-from ..values import Array, Origin, Value, shape_of
+from ..values import DOCUMENTED, Array, Origin, Value, shape_of
 from .base import Rule
 
 MAX_LABEL = 60
 
 # origin kind -> how a note says where a shape came from
-DOCUMENTED = ("doc-param", "doc-return", "doc-attribute")  # origins that are docstring entries
 ORIGINS = {
     "param": " from the annotation of parameter {name}{at}",
     "annotation": " from the annotation of {name}{at}",
