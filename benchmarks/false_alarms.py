@@ -76,6 +76,19 @@ PACKAGES = [
     ("pyts==0.13.0", "pyts"),
     ("river==0.26.1", "river"),
     ("pmdarima==2.1.1", "pmdarima"),
+    # quantum chemistry, diffusion MRI, neuroimaging, geometry, wavelets, MCMC, RF networks, NLP
+    ("pyscf==2.14.0", "pyscf"),
+    ("ase==3.29.0", "ase"),
+    ("qutip==5.3.1", "qutip"),
+    ("dipy==1.12.1", "dipy"),
+    ("nilearn==0.14.1", "nilearn"),
+    ("trimesh==5.2.0", "trimesh"),
+    ("pywavelets==1.9.0", "pywt"),
+    ("emcee==3.1.6", "emcee"),
+    ("scikit-rf==2.2.0", "skrf"),
+    ("opt-einsum==3.4.0", "opt_einsum"),
+    ("gensim==4.4.0", "gensim"),
+    ("thinc==9.1.1", "thinc"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -115,7 +128,8 @@ def unpack(wheels: Path, folder: str, site: Path) -> None:
 def _dist_of(folder: str) -> str:
     return {"sklearn": "scikitlearn", "skimage": "scikitimage", "numpy_ml": "numpyml", "ot": "pot",
             "skfuzzy": "scikitfuzzy", "umap": "umaplearn", "skopt": "scikitoptimize",
-            "imblearn": "imbalancedlearn"}.get(folder, folder)
+            "imblearn": "imbalancedlearn", "pywt": "pywavelets", "skrf": "scikitrf",
+            "opt_einsum": "opteinsum"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
