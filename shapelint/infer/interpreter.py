@@ -64,6 +64,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.defined: list = []  # every FuncInfo and ClassInfo made here, for ``forget``
         self.star_modules: list[str] = []  # ``from mod import *``, in order
         self.is_package = False  # an __init__.py: relative imports start from its own package
+        self._names_in: dict[int, dict] = {}  # body node -> a Name node for each name it mentions (``captured``)
         self._raising: dict[int, set[str]] = {}  # function node -> names it hands to assert_raises
         # see inplace_rank: (value node, update) pairs found in a function's first analysis; the
         # value nodes (by id) whose assignment binds them without leading axes in the second

@@ -415,14 +415,19 @@ class StatementsMixin:
         lists = {k for k, v in self.env.items() if type(v) is Tup and v.is_list and "." not in k and "[" not in k}
         if not lists:
             return
-        stack = [body]
-        while stack:
-            n = stack.pop()
-            if type(n) is cst.Name:
-                if n.value in lists:
-                    self.shared(n)
-            else:
-                stack.extend(iter_children(n))
+        names = self._names_in.get(id(body))
+        if names is None:
+            # one walk per body: a function's bodies run again for each call and return inference
+            names = self._names_in[id(body)] = {}
+            stack = [body]
+            while stack:
+                n = stack.pop()
+                if type(n) is cst.Name:
+                    names.setdefault(n.value, n)
+                else:
+                    stack.extend(iter_children(n))
+        for name in lists & names.keys():
+            self.shared(names[name])
 
     def store(self, key: str, value: Value) -> None:
         if key in self.container_bases:
