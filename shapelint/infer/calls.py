@@ -530,8 +530,9 @@ class CallsMixin:
     def infer_return(self, info: FuncInfo, given: dict) -> Value:
         """An undeclared return: run the body (silently) with this call's arguments.  NEVER
         when every path through it raises."""
-        if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack) or info.is_generator:
-            return UNKNOWN
+        if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack) or info.is_generator \
+                or info.is_abstract:
+            return UNKNOWN  # an abstract method: it raises, but a subclass's returns
         back: dict = {}
         if info.closure is None:  # a nested function shares its caller's names: run it on them
             given, back = summary.canonical(given, info.cls.name if info.cls is not None else None)

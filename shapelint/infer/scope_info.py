@@ -111,6 +111,29 @@ class FuncInfo:
                     stack.extend(iter_children(n))
         return self.generator
 
+    @property
+    def is_abstract(self) -> bool:
+        """A method left to subclasses: ``@abstractmethod``, or a body that only raises
+        NotImplementedError.  What a call on ``self`` gets is the subclass's."""
+        if self.cls is None:
+            return False
+        for dec in self.node.decorators:
+            d = dec.decorator
+            if (d.attr.value if type(d) is cst.Attribute else d.value if type(d) is cst.Name else None) == "abstractmethod":
+                return True
+        body = self.node.body
+        lines = body.body if type(body) is cst.IndentedBlock else [body]
+        smalls = [small for line in lines if type(line) in (cst.SimpleStatementLine, cst.SimpleStatementSuite)
+                  for small in line.body]
+        if len(smalls) != len(lines) or not smalls:
+            return False
+        smalls = [x for x in smalls if not (type(x) is cst.Expr and type(x.value) in (cst.SimpleString, cst.ConcatenatedString))
+                  and type(x) is not cst.Pass]
+        if len(smalls) != 1 or type(smalls[0]) is not cst.Raise or smalls[0].exc is None:
+            return False
+        exc = smalls[0].exc.func if type(smalls[0].exc) is cst.Call else smalls[0].exc
+        return type(exc) is cst.Name and exc.value == "NotImplementedError"
+
     def leading_unpacks(self) -> dict[str, cst.Assign]:
         """The parameters whose ``.shape`` the body unpacks before anything can happen to them:
         ``n, d = X.shape`` among the simple statements that open the body, before a branch, a
