@@ -563,7 +563,7 @@ def joiner(fn) -> Handler:
     return h
 
 
-def einsum(a: Args) -> Value:
+def einsum(a: Args, any_labels: bool = False) -> Value:
     """np.einsum(subscripts, *operands).  The interleaved form (operand, sublist, ...) is not read."""
     if a.star or not a.args:
         return _arr(None)
@@ -572,9 +572,16 @@ def einsum(a: Args) -> Value:
     if sub is None:
         if not isinstance(first, (Array, Int, Scalar, Tup)):
             # a string the interpreter does not evaluate: SL011 reads the literal from the source
-            a.note("einsum-literal", shapes=tuple(shape_of(v) for v in operands), values=tuple(operands))
+            a.note("einsum-literal", shapes=tuple(shape_of(v) for v in operands), values=tuple(operands),
+                   any_labels=any_labels)
         return _arr(None)
-    return _arr(ops.einsum(sub, [shape_of(v) for v in operands], a.distinct))
+    return _arr(ops.einsum(sub, [shape_of(v) for v in operands], a.distinct, any_labels))
+
+
+def jax_einsum(a: Args) -> Value:
+    """jax.numpy.einsum: numpy's, but its subscripts go through opt_einsum, which takes any
+    character as an index (flax writes '...kh1d')."""
+    return einsum(a, any_labels=True)
 
 
 def _linalg1(fn) -> Handler:
@@ -1319,8 +1326,14 @@ LIBRARY_FUNCTIONS: dict[str, Handler] = {
 }
 
 
+# where jax.numpy reads its arguments otherwise than numpy
+JAX_FUNCTIONS: dict[str, Handler] = {"einsum": jax_einsum}
+
+
 def lookup_function(qualname: str) -> Optional[Handler]:
     """``numpy.random.randn`` -> handler; None when the name is not numpy's or not known."""
+    if qualname.startswith("jax.numpy.") and qualname[10:] in JAX_FUNCTIONS:
+        return JAX_FUNCTIONS[qualname[10:]]
     for mod in NUMPY_MODULES:
         if qualname.startswith(mod + "."):
             return FUNCTIONS.get(qualname[len(mod) + 1:])

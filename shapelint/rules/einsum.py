@@ -24,7 +24,7 @@ def check(event, ctx) -> None:
         if sub is None:
             return
         try:
-            ops.einsum(sub, d["shapes"], ctx.settings.distinct_symbols)
+            ops.einsum(sub, d["shapes"], ctx.settings.distinct_symbols, d.get("any_labels", False))
         except EinsumError as exc:
             report(exc, event.node, positional[1:], list(d["values"]), ctx)
         return

@@ -760,7 +760,7 @@ def dstack(shapes: Sequence[MaybeShape], distinct: bool = True) -> MaybeShape:
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _einsum_term(term: str, where: str, sub: str, shapes) -> tuple[str, Optional[int]]:
+def _einsum_term(term: str, where: str, sub: str, shapes, any_labels: bool = False) -> tuple[str, Optional[int]]:
     """(the term's letters in order, the position of '...' among them or None)."""
     term = term.replace(" ", "")
     dots = term.count(".")
@@ -769,7 +769,7 @@ def _einsum_term(term: str, where: str, sub: str, shapes) -> tuple[str, Optional
     ell = term.find("...")
     letters = term.replace("...", "")
     for ch in letters:
-        if ch not in _LETTERS:
+        if ch not in _LETTERS and not any_labels:
             raise EinsumError(sub, shapes, "syntax", f"invalid subscript {ch!r}: subscripts must be letters")
     if ell < 0:
         return letters, None
@@ -809,8 +809,10 @@ def _diagonal_size(ds: list[MaybeDim], view: bool, distinct: bool, error) -> May
     return cur if cur is not None else Dim.lit(0)
 
 
-def einsum(subscripts: str, shapes: Sequence[MaybeShape], distinct: bool = True) -> MaybeShape:
-    """np.einsum with a subscripts string, as numpy's C implementation reads it (optimize=False)."""
+def einsum(subscripts: str, shapes: Sequence[MaybeShape], distinct: bool = True,
+           any_labels: bool = False) -> MaybeShape:
+    """np.einsum with a subscripts string, as numpy's C implementation reads it (optimize=False).
+    ``any_labels``: any character is an index, as jax.numpy.einsum (through opt_einsum) reads it."""
     sub = subscripts
     shapes = tuple(shapes)
     if not shapes:
@@ -831,7 +833,7 @@ def einsum(subscripts: str, shapes: Sequence[MaybeShape], distinct: bool = True)
     ells: list[MaybeShape] = []  # each operand's '...' dims (None: not known)
     any_ell = False
     for i, (term, s) in enumerate(zip(terms, shapes)):
-        letters, ell = _einsum_term(term, f"operand {i}", sub, shapes)
+        letters, ell = _einsum_term(term, f"operand {i}", sub, shapes, any_labels)
         for ch in letters:
             count[ch] = count.get(ch, 0) + 1
         n = len(letters)
@@ -900,7 +902,7 @@ def einsum(subscripts: str, shapes: Sequence[MaybeShape], distinct: bool = True)
         out_letters = sorted((ch for ch, c in count.items() if c == 1), key=ord)
         out_ell = any_ell
     else:
-        out_letters_s, pos = _einsum_term(output, "the output", sub, shapes)
+        out_letters_s, pos = _einsum_term(output, "the output", sub, shapes, any_labels)
         out_letters = list(out_letters_s)
         seen: set[str] = set()
         for ch in out_letters:
