@@ -125,11 +125,47 @@ PRODUCTS = ("dot", "matmul", "inner", "vdot", "tensordot")
 GRADIENT_LIKE = re.compile(r"^(grad|d[A-Z_]|dout|dloss|delta)|_grad(ient)?s?$")
 
 
+SELECTING = ("reshape", "copy", "astype", "transpose", "view", "ravel", "flatten", "squeeze")
+
+
+def _gathered(node: cst.Subscript) -> bool:
+    """``X[idx]``: items picked by an index array (a name), not sliced."""
+    return len(node.slice) == 1 and type(node.slice[0].slice) is cst.Index \
+        and type(node.slice[0].slice.value) in (cst.Name, cst.Attribute)
+
+
+def _selected_data(node) -> bool:
+    """``dha = self.atomArray[idx].reshape(-1, 4, 4)`` (Biopython's dihedral atoms): items of
+    an array whose name is no gradient's, gathered by an index array and maybe rearranged,
+    nothing computed: data that happens to be named like a gradient.  (``grad_u = h.T`` is
+    computed by hand, d(u^T h)/du, and is checked.)"""
+    gathered = False
+    while True:
+        t = type(node)
+        if t is cst.Subscript:
+            gathered = gathered or _gathered(node)
+            node = node.value
+        elif t is cst.Attribute and node.attr.value == "T":
+            node = node.value
+        elif t is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value in SELECTING:
+            node = node.func.value
+        else:
+            break
+    base = key_of(node) if gathered else None
+    if base is None:
+        return False
+    last = base.rpartition(".")[2]
+    return not (last in GRAD_CONTAINERS or GRADIENT_LIKE.search(last) or any(p.match(last) for p in PATTERNS))
+
+
 def not_a_gradient(node, pkey: str, scalar: bool = False) -> bool:
     """``x[1:] - x[:-1]`` or ``np.diff(x)``: a difference of the parameter; ``np.array([[0, 1]]) / 6``:
-    written-out values (test data); ``grad_sd = grad @ sd`` (a slope along sd) or ``grad_X =
+    written-out values (test data), or items gathered from an array of no gradient's name (see
+    ``_selected_data``); ``grad_sd = grad @ sd`` (a slope along sd) or ``grad_X =
     grad_pointwise.T @ X`` (the chain rule for the weights, through X): a product of the parameter
     itself with a gradient, or a scalar one.  None is the parameter's gradient."""
+    if _selected_data(node):
+        return True
     found = scan(node)
     if pkey in found.subscripted or found.calls & set(NOT_GRADIENTS) or found.has_list:
         return True
@@ -297,7 +333,10 @@ SHAPE = Rule(
     per-example gradients that was never summed.
     Not gradients of `P`: differences of `P` (`np.diff(P)`, `P[1:] - P[:-1]`), written-out
     values, and products of `P` itself with a gradient or into a scalar (`grad_X =
-    grad_pointwise.T @ X` is the chain rule for the weights; `grad_sd = grad @ sd` is a slope).
+    grad_pointwise.T @ X` is the chain rule for the weights; `grad_sd = grad @ sd` is a slope),
+    and items gathered by an index array from an array that no gradient's name has, maybe
+    reshaped or transposed, nothing computed (`dha = self.atomArray[idx].reshape(-1, 4, 4)`
+    holds Biopython's dihedral atoms).
     Other naming conventions can be added with `gradient-patterns` in the configuration (or
     `--gradient-pattern`): regular expressions whose group `p` captures the parameter's name.
 
