@@ -34,7 +34,7 @@ OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]|\s\[|^\s*\[|\{")  # numpy-ml: (D, 
 TIMES = re.compile(r"^\s*[\w.]+(?:\s+x\s+|\s*×\s*)[\w.]+(?:(?:\s+x\s+|\s*×\s*)[\w.]+)*\s*$")
 # dipy's "of shape (nvolumes * patch_size) x (nvoxels)": one size per parenthesis
 TIMES_PARENS = re.compile(r"\(([^(),]*)\)((?:\s*(?:\bx\b|×)\s*\([^(),]*\))+)")
-BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$")  # (>2,): a size of at least 3, not known
+BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$|^\d+\+$")  # (>2,), (n, 3+): a size of at least 3, not known
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
 SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
@@ -107,6 +107,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     tokens = [t.strip().strip("`").replace("\\", "") for t in inner.split(",")]  # (`M`, `K`); reST "\*"
     if tokens and tokens[-1] == "":
         tokens = tokens[:-1]
+    # mdtraj's (n_frames, 3 x 3): a times sign among the commas too
+    tokens = [p for t in tokens for p in (re.split(r"\s+x\s+|\s*×\s*", t) if TIMES.match(t) else [t])]
     batch = None
     variadic = [k for k, t in enumerate(tokens) if t in ("...", "…") or t.startswith("*")]
     if variadic:
