@@ -42,6 +42,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.raising = False  # the expression just evaluated certainly raises (see ``raised``)
         self.summarising = 0  # inside a return inference (its shapes are placeholders)
         self.loop_depth = 0
+        self.branch_depth = 0  # branches run on tests of what a loop carries round (see ``loop``)
+        self.carried: list[frozenset] = []  # per loop in its first pass, the names its body assigns
+        self._carried_cache: dict[int, frozenset] = {}
         self.loop_exits: list[list[dict]] = []  # per loop being run, what held at its continue/break
         self.env: dict[str, Value] = {}
         self.globals: dict[str, Value] = self.env

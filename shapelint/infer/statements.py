@@ -679,15 +679,20 @@ class StatementsMixin:
         before = self.env
         self.env = dict(before)
         self.narrow(node.test, True)
-        t1 = self.exec_suite(node.body)
-        e1 = self.env
-        self.env = dict(before)
-        self.narrow(node.test, False)
-        t2 = False
-        if type(node.orelse) is cst.If:
-            t2 = self.s_If(node.orelse)
-        elif type(node.orelse) is cst.Else:
-            t2 = self.exec_suite(node.orelse.body)
+        carried = bool(self.carried) and self._tests_carried(node.test)
+        self.branch_depth += carried  # in a loop's first pass: a branch that may wait for a later iteration
+        try:
+            t1 = self.exec_suite(node.body)
+            e1 = self.env
+            self.env = dict(before)
+            self.narrow(node.test, False)
+            t2 = False
+            if type(node.orelse) is cst.If:
+                t2 = self.s_If(node.orelse)
+            elif type(node.orelse) is cst.Else:
+                t2 = self.exec_suite(node.orelse.body)
+        finally:
+            self.branch_depth -= carried
         e2 = self.env
         if t1 and not t2:
             self.env = e2
@@ -902,7 +907,16 @@ class StatementsMixin:
             reporting = not self.silent
             sink = self.sink
             if reporting:
-                self.sink = first.append
+                base = self.branch_depth
+                self.carried.append(self._carried_by(node))
+
+                def keep(event) -> None:
+                    # a failure under a test of what the loop changes may need a later
+                    # iteration's values to be reached at all (``if n_read == n:``): left out
+                    if self.branch_depth == base:
+                        first.append(event)
+
+                self.sink = keep
                 self.first_iteration += 1  # its failures are reported, nothing else it learns
             else:
                 self.silent += 1
@@ -913,6 +927,7 @@ class StatementsMixin:
                 self.sink = sink
                 if reporting:
                     self.first_iteration -= 1
+                    self.carried.pop()
                 else:
                     self.silent -= 1
                 self.loop_depth -= 1
@@ -939,6 +954,29 @@ class StatementsMixin:
             if event.data.get("error") is not None and (event.kind, id(event.node)) not in failed:
                 sink(event)
         self.env = join_envs(widened, self.env)
+
+    def _carried_by(self, node) -> frozenset:
+        """The names a loop's body assigns (but its own target): what one iteration hands the next."""
+        found = self._carried_cache.get(id(node))
+        if found is None:
+            own: list = []
+            if type(node) is cst.For:
+                _unpack_targets(node.target, own)
+            found = frozenset(key_of(t) for t in _assigned_targets(node.body)) - {key_of(t) for t in own} - {None}
+            self._carried_cache[id(node)] = found
+        return found
+
+    def _tests_carried(self, test) -> bool:
+        """Does ``test`` read a name that a loop in its first pass carries round?"""
+        stack = [test]
+        while stack:
+            n = stack.pop()
+            if type(n) in (cst.Name, cst.Attribute):
+                key = key_of(n)
+                if key is not None and any(key in names for names in self.carried):
+                    return True
+            stack.extend(iter_children(n))
+        return False
 
     def _with_exits(self, body):
         """The body, ending with what held at each ``continue`` and ``break`` joined in: those
