@@ -895,7 +895,9 @@ class StatementsMixin:
         iteration, with what holds before the loop) finds the names the body changes; those
         become unknown; a second pass reports.  So nothing rests on a shape the loop changes,
         once.  What fails on the first iteration is reported too, where the second pass does
-        not see it fail (a failure whose result, unknown, comes round as the next input)."""
+        not see it fail (a failure whose result, unknown, comes round as the next input), but
+        not under a test of a name the body assigns (that branch may wait for a later
+        iteration).  What holds at a ``continue`` or ``break`` joins what the body ends with."""
         body = self._with_exits(body)
         before = self.env
         first: list = []
