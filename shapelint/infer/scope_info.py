@@ -387,7 +387,7 @@ def _sizes_the_code_equates(node: cst.FunctionDef, shapes) -> dict[str, object]:
     """Documented names the body says are one size: ``n_descriptors = target_vars.shape[1]``
     where the docstring writes target_vars ``(n_samples, n_targets)`` and another array
     ``(n_regressors, n_descriptors)`` (nilearn): n_descriptors is the docstring's n_targets.
-    Read from the simple statements at the top of the body."""
+    Read from the simple statements of the body's top level."""
     if type(node.body) is not cst.IndentedBlock or not shapes.params:
         return {}
     by_base: dict[str, str] = {}
