@@ -89,6 +89,22 @@ PACKAGES = [
     ("opt-einsum==3.4.0", "opt_einsum"),
     ("gensim==4.4.0", "gensim"),
     ("thinc==9.1.1", "thinc"),
+    # jax libraries (jax.numpy), convex optimisation, bioinformatics, materials, explanations
+    ("flax==0.12.8", "flax"),
+    ("dm-haiku==0.0.17", "haiku"),
+    ("optax==0.2.8", "optax"),
+    ("chex==0.1.92", "chex"),
+    ("einops==0.8.2", "einops"),
+    ("cvxpy==1.9.3", "cvxpy"),
+    ("biopython==1.88", "Bio"),
+    ("scikit-bio==0.7.4", "skbio"),
+    ("mdtraj==1.11.1.post2", "mdtraj"),
+    ("nibabel==5.4.2", "nibabel"),
+    ("pymatgen==2026.10.24", "pymatgen"),
+    ("pynndescent==0.7.0", "pynndescent"),
+    ("scikit-survival==0.28.0", "sksurv"),
+    ("seaborn==0.13.2", "seaborn"),
+    ("shap==0.51.0", "shap"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -129,7 +145,8 @@ def _dist_of(folder: str) -> str:
     return {"sklearn": "scikitlearn", "skimage": "scikitimage", "numpy_ml": "numpyml", "ot": "pot",
             "skfuzzy": "scikitfuzzy", "umap": "umaplearn", "skopt": "scikitoptimize",
             "imblearn": "imbalancedlearn", "pywt": "pywavelets", "skrf": "scikitrf",
-            "opt_einsum": "opteinsum"}.get(folder, folder)
+            "opt_einsum": "opteinsum", "haiku": "dmhaiku", "Bio": "biopython", "skbio": "scikitbio",
+            "sksurv": "scikitsurvival"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
