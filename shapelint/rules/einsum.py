@@ -100,6 +100,8 @@ RULE = Rule(
     as numpy allows), a letter repeated on one operand (a diagonal) with equal sizes, and output
     letters that appear in the inputs, once each. Both explicit (`->`) and implicit outputs are
     understood; the interleaved form `np.einsum(A, [0, 1], B, [1, 2])` is not checked.
+    `jnp.einsum` reads its subscripts through opt_einsum, which takes any character as an index
+    (flax writes `'...kh1d'`): there a digit is an index, not an error.
 
     ## Why is this bad?
     numpy raises `ValueError: operands could not be broadcast together with remapped shapes`,
