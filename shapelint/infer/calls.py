@@ -17,7 +17,7 @@ from ..values import (
     Tup, Union, Unknown, Value, as_item, from_docstring, is_list, is_string, join,
 )
 from . import summary
-from .expressions import key_of
+from .expressions import is_property, key_of
 from .scope_info import BoundMethod, ClassInfo, ClassRef, FuncInfo, FuncRef, Instance, store_key
 from .statements import STRING_DECISIONS
 
@@ -264,6 +264,8 @@ class CallsMixin:
             return Obj("genmethod:" + name), False
         if isinstance(receiver, Obj) and receiver.kind == "self" and self.cls is not None:
             m = self.cls.methods.get(name)
+            if m is not None and is_property(m.node):
+                return self.infer_return(m, {}), False  # self.estimator_fn(P): a call of what the property gives
             if m is not None and self.instance_self is not None:
                 return BoundMethod(m, self.instance_self), True  # self.f() of an instance with its own attributes
             return (FuncRef(m), True) if m is not None else (UNKNOWN, False)

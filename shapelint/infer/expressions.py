@@ -209,7 +209,7 @@ class ExpressionsMixin:
             if key in self.cls.attrs:
                 return self.cls.attrs[key]
             m = self.cls.methods.get(attr)
-            if m is not None and key.count(".") == 1 and _is_property(m.node):
+            if m is not None and key.count(".") == 1 and is_property(m.node):
                 return self.infer_return(m, {})  # self.hyperparameters: what the property returns
         return UNKNOWN
 
@@ -418,7 +418,7 @@ from .scope_info import Instance  # noqa: E402  (cycle: scope_info imports value
 __all__ = ["ExpressionsMixin", "key_of", "SCALAR", "Shape"]
 
 
-def _is_property(node: cst.FunctionDef) -> bool:
+def is_property(node: cst.FunctionDef) -> bool:
     for dec in node.decorators:
         d = dec.decorator
         name = d.attr.value if type(d) is cst.Attribute else getattr(d, "value", None)
