@@ -22,6 +22,10 @@ DTYPES = {
 
 # array types a dtype wrapper may wrap (so an aliased wrapper, ``Float as F``, is still read)
 ARRAY_TYPES = {"ndarray", "NDArray", "Array", "ArrayLike", "Tensor"}
+# typing's own subscripted forms: a string in them is a forward reference to a type
+# (numpyro's Union[ArrayLike, "scipy.sparse.spmatrix"]), not a shape
+TYPING_FORMS = {"Union", "Optional", "Tuple", "tuple", "List", "list", "Dict", "dict", "Sequence", "Mapping",
+                "Iterable", "Callable", "Type", "type", "Literal", "Set", "set", "FrozenSet", "frozenset"}
 
 
 class Declared:
@@ -84,7 +88,8 @@ def read_annotation(node: Optional[cst.BaseExpression], depth: int = 0) -> Decla
     head = _last_name(node.value)
     elems = [e.slice.value for e in node.slice if isinstance(e.slice, cst.Index)]
     try:
-        if len(elems) == 2 and (head in DTYPES or (_last_name(elems[0]) in ARRAY_TYPES and string_value(elems[1]))):
+        if len(elems) == 2 and (head in DTYPES or (_last_name(elems[0]) in ARRAY_TYPES and string_value(elems[1])
+                                                   and head not in TYPING_FORMS)):
             spec = string_value(elems[1])
             if spec is None:
                 return Declared()
