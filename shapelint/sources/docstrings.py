@@ -98,8 +98,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     if CONDITION.match(sentence) or re.search(r"\b(else|otherwise)\b", sentence):
         return None  # "(1, n_features) if n_classes == 2 else (n_classes, n_features)": only sometimes
     inner = found[0].strip()
-    if not inner:
-        return Shape(())
+    if not inner or inner == ",":
+        return Shape(())  # "shape ()", blackjax's "shape (,)": a 0-d array
     if TIMES.match(inner):
         inner = ", ".join(re.split(r"\s+x\s+|\s*×\s*", inner.strip()))
     if OPTIONAL_DIMS.search(inner) or any(WORDS.search(t) for t in inner.split(",")):
