@@ -105,6 +105,21 @@ PACKAGES = [
     ("scikit-survival==0.28.0", "sksurv"),
     ("seaborn==0.13.2", "seaborn"),
     ("shap==0.51.0", "shap"),
+    # Riemannian geometry, linear operators, kriging, Bayesian inference (numpyro, blackjax: jax),
+    # multigrid, spatial statistics, scattering transforms
+    ("pyriemann==0.12", "pyriemann"),
+    ("pylops==2.8.0", "pylops"),
+    ("pykrige==1.7.3", "pykrige"),
+    ("gstools==1.7.0", "gstools"),
+    ("arviz==0.23.4", "arviz"),
+    ("pingouin==0.7.0", "pingouin"),
+    ("numpyro==0.22.0", "numpyro"),
+    ("blackjax==1.7.1", "blackjax"),
+    ("jaxopt==0.8.5", "jaxopt"),
+    ("kymatio==0.3.0", "kymatio"),
+    ("pyamg==5.4.1", "pyamg"),
+    ("libpysal==4.14.1", "libpysal"),
+    ("category-encoders==2.11.2", "category_encoders"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
