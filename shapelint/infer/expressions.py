@@ -413,15 +413,10 @@ def _meets_unknown(op, left: Value, right: Value) -> bool:
     return isinstance(other, Unknown) and known.shape is not None and bool(known.shape.dims)
 
 
-from .scope_info import Instance  # noqa: E402  (cycle: scope_info imports values only)
+from .scope_info import Instance, decorator_names  # noqa: E402  (cycle: scope_info imports values only)
 
 __all__ = ["ExpressionsMixin", "key_of", "SCALAR", "Shape"]
 
 
 def is_property(node: cst.FunctionDef) -> bool:
-    for dec in node.decorators:
-        d = dec.decorator
-        name = d.attr.value if type(d) is cst.Attribute else getattr(d, "value", None)
-        if name in ("property", "cached_property"):
-            return True
-    return False
+    return any(name in ("property", "cached_property") for name in decorator_names(node))

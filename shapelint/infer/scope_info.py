@@ -22,6 +22,16 @@ SIGNATURE_KEEPING = {"staticmethod", "classmethod", "abstractmethod", "property"
                      "lru_cache"}
 
 
+def decorator_names(node: cst.FunctionDef) -> list[Optional[str]]:
+    """The name of each decorator: ``property``, ``lru_cache`` for ``@functools.lru_cache(...)``;
+    None for one that is not a (dotted) name."""
+    out = []
+    for dec in node.decorators:
+        d = dec.decorator.func if type(dec.decorator) is cst.Call else dec.decorator
+        out.append(d.attr.value if type(d) is cst.Attribute else d.value if type(d) is cst.Name else None)
+    return out
+
+
 @dataclass
 class Param:
     name: str
@@ -51,24 +61,13 @@ class FuncInfo:
 
     @property
     def is_method(self) -> bool:
-        if self.cls is None:
-            return False
-        for dec in self.node.decorators:
-            d = dec.decorator
-            if type(d) is cst.Name and d.value == "staticmethod":
-                return False
-        return True
+        return self.cls is not None and "staticmethod" not in decorator_names(self.node)
 
     @property
     def plain_signature(self) -> bool:
         """A call binds its arguments to these very parameters: no decorator may have changed
         the signature (a decorator we do not know could)."""
-        for dec in self.node.decorators:
-            d = dec.decorator.func if type(dec.decorator) is cst.Call else dec.decorator
-            name = d.attr.value if type(d) is cst.Attribute else d.value if type(d) is cst.Name else None
-            if name not in SIGNATURE_KEEPING:
-                return False
-        return True
+        return all(name in SIGNATURE_KEEPING for name in decorator_names(self.node))
 
     def binding_fails(self, n_args: int, keywords, bound: bool) -> bool:
         """Python raises TypeError binding ``n_args`` positional arguments and ``keywords``:
@@ -117,10 +116,8 @@ class FuncInfo:
         NotImplementedError.  What a call on ``self`` gets is the subclass's."""
         if self.cls is None:
             return False
-        for dec in self.node.decorators:
-            d = dec.decorator
-            if (d.attr.value if type(d) is cst.Attribute else d.value if type(d) is cst.Name else None) == "abstractmethod":
-                return True
+        if "abstractmethod" in decorator_names(self.node):
+            return True
         body = self.node.body
         lines = body.body if type(body) is cst.IndentedBlock else [body]
         smalls = [small for line in lines if type(line) in (cst.SimpleStatementLine, cst.SimpleStatementSuite)
@@ -173,6 +170,17 @@ def _bound_names(target: cst.BaseExpression) -> set[str]:
     return set()
 
 
+def _shape_unpacking(small) -> Optional[tuple[str, cst.BaseExpression]]:
+    """``n, d = P.shape`` (P a name): (P, the tuple or list of targets)."""
+    if type(small) is not cst.Assign or len(small.targets) != 1:
+        return None
+    target, value = small.targets[0].target, small.value
+    if type(target) in (cst.Tuple, cst.List) and type(value) is cst.Attribute and value.attr.value == "shape" \
+            and type(value.value) is cst.Name:
+        return value.value.value, target
+    return None
+
+
 def _leading_unpacks(node: cst.FunctionDef, params: set[str]) -> dict[str, cst.Assign]:
     body = node.body
     lines = body.body if type(body) is cst.IndentedBlock else [body]
@@ -186,11 +194,9 @@ def _leading_unpacks(node: cst.FunctionDef, params: set[str]) -> dict[str, cst.A
             if t in (cst.Return, cst.Raise):
                 return out
             if t is cst.Assign:
-                v = small.value
-                if (len(small.targets) == 1 and type(small.targets[0].target) in (cst.Tuple, cst.List)
-                        and type(v) is cst.Attribute and v.attr.value == "shape" and type(v.value) is cst.Name
-                        and v.value.value in params and v.value.value not in rebound and v.value.value not in out):
-                    out[v.value.value] = small
+                unpacking = _shape_unpacking(small)
+                if unpacking is not None and unpacking[0] in params and unpacking[0] not in rebound | out.keys():
+                    out[unpacking[0]] = small
                 for target in small.targets:
                     rebound |= _bound_names(target.target)
             elif t in (cst.AugAssign, cst.AnnAssign):
@@ -401,14 +407,14 @@ def _sizes_the_code_equates(node: cst.FunctionDef, shapes) -> dict[str, object]:
         for small in line.body:
             if type(small) is not cst.Assign or len(small.targets) != 1:
                 continue
-            target, value = small.targets[0].target, small.value
+            target = small.targets[0].target
             pairs = []
-            at = _shape_index(value)
+            at = _shape_index(small.value)
+            unpacking = _shape_unpacking(small)
             if type(target) is cst.Name and at is not None:
                 pairs.append((target.value, *at))
-            elif (type(target) in (cst.Tuple, cst.List) and type(value) is cst.Attribute and value.attr.value == "shape"
-                  and type(value.value) is cst.Name and all(type(e) is cst.Element for e in target.elements)):
-                pairs.extend((e.value.value, value.value.value, k) for k, e in enumerate(target.elements)
+            elif unpacking is not None and all(type(e) is cst.Element for e in target.elements):
+                pairs.extend((e.value.value, unpacking[0], k) for k, e in enumerate(target.elements)
                              if type(e.value) is cst.Name)
             for name, param, k in pairs:
                 shape = shapes.params.get(param)
