@@ -400,6 +400,8 @@ def test_deep_nesting_inside_functions_decorators_and_defaults():
     ("1" + "0" * 100 + " 3", "too large"),
     ("999999999999999999*999999999999999999 3", "too large"),
     ("-3 4", "negative"),
+    ("2**100 3", "too large"),
+    ("min(n,'x')", "cannot read dimension"),
     ("3-5 2", "negative"),
     ("n -1", "negative"),
     ("² 3", "cannot read dimension"),
@@ -425,6 +427,12 @@ def test_unreadable_shape_strings_are_a_warning(spec, message):
     ("n 0", "(n, 0)"),
     ("999999999999999999 3", "(999999999999999999, 3)"),
     ("", "()"),
+    # size arithmetic jaxtyping evaluates but no polynomial holds: one size each, no SL100
+    ("2**n d", "(2**n, d)"),
+    ("min(m,n) k", "(min(m,n), k)"),
+    ("n//2+1", "(n//2 + 1,)"),
+    ("2*n//2", "(n,)"),
+    ("2**10", "(1024,)"),
 ])
 def test_zero_and_large_sizes_are_read(spec, shape):
     source = f"import numpy as np\nfrom jaxtyping import Float\n\ndef f(x: Float[np.ndarray, {spec!r}]):\n" \

@@ -10,6 +10,7 @@ import ast
 from typing import Optional
 
 from ..shapes import Dim, MaybeDim, Shape
+from ..shapes.dim import floordiv
 
 MAX_DIM_STRING = 1000  # longer shape strings are not read (pathological input)
 MAX_DIM = 10**18  # larger sizes are not read: no array has that many elements
@@ -22,32 +23,70 @@ class DimStringError(ValueError):
 MAX_POWER = 4  # n**2, n**3 are sizes; a larger power is not one a shape has
 
 
-def _expr_dim(node: ast.AST) -> Dim:
+# size arithmetic that is a size but not one the algebra can hold (2**n, n // 3, min(m, n)):
+# one size, named by its text, that equals only itself; never an error
+_OPAQUE_CALLS = frozenset({"min", "max", "abs", "int", "round"})
+
+
+def _opaque(node: ast.AST) -> Dim:
+    return Dim.sym(ast.unparse(node).replace(" ", ""), opaque=True)
+
+
+def _expr_dim(node: ast.AST) -> MaybeDim:
     if isinstance(node, ast.Constant) and isinstance(node.value, int) and not isinstance(node.value, bool):
         return Dim.lit(node.value)
     if isinstance(node, ast.Name):
         return Dim.sym(node.id)
     if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
         a, b = _expr_dim(node.left), _expr_dim(node.right)
+        if a is None or b is None:
+            return None
         if isinstance(node.op, ast.Add):
             return a + b
         if isinstance(node.op, ast.Sub):
             return a - b
         return a * b
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow) and isinstance(node.right, ast.Constant) \
-            and type(node.right.value) is int and 1 <= node.right.value <= MAX_POWER:
-        base = _expr_dim(node.left)  # n_col**2 (POT): the product n_col*n_col
-        out = base
-        for _ in range(node.right.value - 1):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        base, exp = _expr_dim(node.left), _expr_dim(node.right)
+        if base is None or exp is None:
+            return None
+        if exp.value is None or exp.value < 1:
+            return _opaque(node)  # 2**n: a size, but no polynomial in n
+        if base.value is not None:
+            if base.value > 1 and exp.value > 64:
+                raise DimStringError(f"dimension {ast.unparse(node)[:20]!r} is too large")
+            return Dim.lit(base.value ** exp.value)  # 2**10; _checked refuses what no array has
+        if exp.value > MAX_POWER:
+            return _opaque(node)
+        out = base  # n_col**2 (POT): the product n_col*n_col
+        for _ in range(exp.value - 1):
             out = out * base
         return out
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.FloorDiv, ast.Div, ast.Mod)):
+        a, b = _expr_dim(node.left), _expr_dim(node.right)
+        if a is None or b is None:
+            return None
+        if isinstance(node.op, ast.FloorDiv):
+            q = floordiv(a, b)  # 2*n // 2 is n; n_fft // 2 is a size of its own
+            return q if q is not None else _opaque(node)
+        if isinstance(node.op, ast.Mod) and a.value is not None and b.value:
+            return Dim.lit(a.value % b.value)
+        return _opaque(node)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _OPAQUE_CALLS \
+            and node.args and not node.keywords:
+        for arg in node.args:
+            _expr_dim(arg)  # each argument must itself read as a size
+        return _opaque(node)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-        return -_expr_dim(node.operand)
+        d = _expr_dim(node.operand)
+        return -d if d is not None else None
     raise DimStringError(f"cannot read dimension expression {ast.unparse(node)!r}")
 
 
-def _checked(dim: Dim, tok: str) -> Dim:
+def _checked(dim: MaybeDim, tok: str) -> MaybeDim:
     """A literal size that no array can have (negative, astronomically large) is an error, not a shape."""
+    if dim is None:
+        return None
     v = dim.value
     if v is not None and v < 0:
         raise DimStringError(f"dimension {tok!r} is negative ({v})")
