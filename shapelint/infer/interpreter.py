@@ -589,14 +589,18 @@ def _joined(info: ClassInfo, skip: Optional[str] = None) -> dict:
 
 def _join_stores(method_stores: list) -> dict:
     """``self.W = None`` (not set yet) does not count when some method stores something else:
-    code that uses W as an array runs after."""
+    code that uses W as an array runs after.  Where no method does, code outside the class sets
+    it (openmdao's ``coloring._fwd = ...``): its value is unknown, not None."""
     every: dict[str, list[Value]] = {}
     for stores in method_stores:
         for key, values in stores.items():
             every.setdefault(key, []).extend(values)
     out: dict[str, Value] = {}
     for key, values in every.items():
-        values = [v for v in values if not isinstance(v, NoneVal)] or values
+        values = [v for v in values if not isinstance(v, NoneVal)]
+        if not values:
+            out[key] = UNKNOWN
+            continue
         acc = values[0]
         for v in values[1:]:
             acc = join(acc, v)
