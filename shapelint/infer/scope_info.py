@@ -471,7 +471,10 @@ def _read_docstring(info: FuncInfo, doc: str, trust: bool) -> None:
             info.ret_items = shapes.returns
         else:
             _documented_return(info, shapes.returns[0], shapes.return_names[0], values, trust)
-    for message in shapes.errors:
+    bullets = _entry_names([p.name for p in info.params], {name for name, _ in shapes.bullet_errors})
+    named = set(bullets.values())
+    messages = shapes.errors + [message for name, message in shapes.bullet_errors if name in named]
+    for message in messages:
         info.errors.append((info.node.name, message))  # on the def line: a docstring has no room for a marker
 
 

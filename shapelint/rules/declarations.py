@@ -27,6 +27,11 @@ RULE = Rule(
     Attributes section of a class docstring) or `# shape: (...)` comment with an unreadable size.
     It says what was wrong.
 
+    A size that is arithmetic no polynomial holds (`2**n`, `n // 3`, `min(m, n)`) is read, as one
+    size equal only to itself. A course-style bullet (`- x: ... of shape (N, D)`) declares a
+    shape only when it names a parameter or is under Returns: a bullet list in prose
+    (`- shape: node shape (box, circle, etc.)`) is not reported.
+
     ## Why is this bad?
     An unreadable declaration checks nothing: shapelint treats that value as unknown, so every
     bug involving it goes unreported, silently.

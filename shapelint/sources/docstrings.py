@@ -68,6 +68,9 @@ class DocShapes:
     attributes: dict[str, Shape] = field(default_factory=dict)  # a class's Attributes section
     attribute_errors: list[str] = field(default_factory=list)  # unreadable shapes there (SL100)
     errors: list[str] = field(default_factory=list)  # shapes named but unreadable (SL100)
+    # the same from "- name: ..." bullets outside Returns, by name: prose writes such lists of
+    # things that are no parameters ("- shape: node shape (box, circle, etc.)", openmdao)
+    bullet_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _joined_sizes(m: re.Match) -> str:
@@ -195,8 +198,13 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
         if course:
             indent = len(line) - len(line.lstrip())
             text = " ".join([course.group("desc")] + _blocks(lines, k + 1, indent))
-            shape = read_shape(text, result.errors, opaque, group)
             in_returns = section in ("Returns", "Yields") or _after_returns_line(lines, k)
+            errors: list[str] = []
+            shape = read_shape(text, errors, opaque, group)
+            if in_returns:
+                result.errors.extend(errors)
+            else:
+                result.bullet_errors.extend((course.group("name"), e) for e in errors)
             if in_returns:
                 result.returns.append(shape)
                 result.return_names.append(course.group("name"))
