@@ -81,6 +81,12 @@ class Context:
                 return scope[key]
         return None
 
+    def in_test(self) -> bool:
+        """Whether the code being checked is a test: a ``test*`` function or a method of a
+        ``Test*`` class (pytest's and unittest's names)."""
+        f = self.interp.func if self.interp is not None else None
+        return f is not None and (f.name.startswith("test") or (f.cls is not None and f.cls.name.startswith("Test")))
+
     def documentation_only(self, values) -> bool:
         """Every value is a parameter or return exactly as a docstring documents it: a clash
         among them is between docstring entries (often loose prose), not proven by the code

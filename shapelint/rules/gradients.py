@@ -176,8 +176,10 @@ def not_a_gradient(node, pkey: str, scalar: bool = False) -> bool:
     return False
 
 
-def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
-    """"transposed", "mismatch", or None (right, or not provably wrong)."""
+def verdict(g: Optional[Shape], p: Shape, distinct: bool, in_test: bool = False) -> Optional[str]:
+    """"transposed", "mismatch", or None (right, or not provably wrong).  ``in_test``: the
+    assignment is in a test, where a vector's shape followed by more axes is a set of seeds or
+    directions for a derivative (openmdao's ``dx`` of (4, 3) for ``x`` of (4,)), test data."""
     if g is None or not g.fixed:
         return None
     if not g.dims:
@@ -190,7 +192,8 @@ def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
     if len(g.dims) == len(p.dims):
         if not any(D.equal(a, b, distinct) is False for a, b in zip(g.dims, p.dims)):
             return None
-    elif len(g.dims) > len(p.dims) >= 2 and all(D.equal(a, b, distinct) is True for a, b in zip(g.dims, p.dims)):
+    elif len(g.dims) > len(p.dims) >= (1 if in_test else 2) \
+            and all(D.equal(a, b, distinct) is True for a, b in zip(g.dims, p.dims)):
         # a matrix's shape and then more axes: dA[..., i] is A's derivative by parameter i (a
         # Jacobian); for a vector, (h, 2) against (h,) is more often an outer product by mistake
         return None
@@ -209,7 +212,7 @@ def verdict(g: Optional[Shape], p: Shape, distinct: bool) -> Optional[str]:
 
 def report(ctx, node, gname: str, gnode, gshape: Shape, pkey: str, pval: Array, update: bool = False) -> None:
     distinct = ctx.settings.distinct_symbols
-    v = verdict(gshape, pval.shape, distinct)
+    v = verdict(gshape, pval.shape, distinct, ctx.in_test())
     if v is None:
         return
     operands = chain(gnode)
@@ -328,7 +331,10 @@ SHAPE = Rule(
     Shapes that differ only by axes of size 1 (`(h,)` for a `(1, h)` bias) are accepted, and so
     is a matrix parameter's shape followed by more axes: `dA` of shape `(n, n, k)` for an
     `(n, n)` `A` holds A's derivative by each of k parameters (a Jacobian, as in GPy's
-    state-space code).
+    state-space code). In a test (a `test*` function or a method of a `Test*` class) a vector's
+    shape followed by more axes is accepted too: `dx` of shape `(4, 3)` for an `x` of `(4,)`
+    is three directions to differentiate along. Elsewhere `(h, 2)` for an `(h,)` parameter is
+    more often an outer product by mistake, and is reported.
     More axes in front are still reported: `(n, d, k)` for a `(d, k)` weight is a batch of
     per-example gradients that was never summed.
     Not gradients of `P`: differences of `P` (`np.diff(P)`, `P[1:] - P[:-1]`), written-out
