@@ -464,7 +464,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             return Int(d.dim if d.dim is not None else Dim.sym(p.name))
         if d.is_scalar:
             return Scalar()
-        if p.kind in ("star", "starstar"):
+        if p.kind in ("star", "starstar") or d.source == "docstring" or p.node.annotation is not None:
+            # documented or annotated as maybe an array (``float | np.ndarray``): a float
+            # default (Xsun=1.0) is one choice
             return UNKNOWN
         default = p.node.default
         if type(default) is cst.Integer:

@@ -11,7 +11,7 @@ import libcst as cst
 from ..shapes import Shape
 from ..shapes.dim import GROUP, OPAQUE, substitute
 from ..sources.annotations import Declared, read_annotation
-from ..sources.docstrings import documents_parameters, parse as parse_docstring
+from ..sources.docstrings import documented_as_array, documents_parameters, parse as parse_docstring
 from ..sources.literals import docstring
 from ..values import Array, Origin, Unknown, Value
 from .walk import iter_children
@@ -344,6 +344,10 @@ def function_info(node: cst.FunctionDef, cls: Optional[ClassInfo], trust_docstri
     doc = docstring(node)
     if doc and ("shape" in doc or " int" in doc):
         _read_docstring(info, doc, trust_docstrings)
+    for p in params:
+        if doc and type(p.node.default) is cst.Float and p.declared.shape is None and not p.declared.is_scalar \
+                and p.node.annotation is None and documented_as_array(doc, p.name):
+            p.declared = Declared(source="docstring")  # galpy's "Xsun : float or numpy.ndarray": 1.0 is one choice
     if cls is not None and node.name.value == "__init__" and not (doc and documents_parameters(doc)):
         _class_documented_ints(info, cls)
     return info

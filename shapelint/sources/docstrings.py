@@ -53,7 +53,11 @@ OR_LIST = re.compile(r"^(?P<array>.*\bshape\s*[=:]?\s*`?\([^()]*\)`?)\s*,?\s+or\
 RETURNS_LINE = re.compile(r"^\s*Returns?\b", re.IGNORECASE)
 
 
-SCALAR_TYPE = re.compile(r"^(float|complex|bool)\b(?!\s+(array|ndarray|of))")
+ARRAY_TYPE = re.compile(r"\b(ndarray|[Aa]rray[_-]?[Ll]ike|[Aa]rray)\b")
+# "float or numpy.ndarray" (galpy) is either: a scalar only where no array or sequence is named
+SCALAR_TYPE = re.compile(r"^(float|complex|bool)\b(?!\s+of\b)"
+                         r"(?!.*\b([Aa]rrays?|ndarray|[Aa]rray[_-]?[Ll]ike|list|tuple|[Ss]equence|[Ii]terable|Series"
+                         r"|Tensor)\b)")
 INT_TYPE = re.compile(r"^int\b(\s*(,|\(|$)|\s+or\s+None\b)(?!.*\b(array|ndarray|list|tuple|float|str)\b)")
 
 
@@ -259,6 +263,13 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
                     # the same size as the name in the docstring's shapes: n_out and (n_ex, n_out)
                     result.ints[name.strip()] = Dim.documented(name.strip(), group)
     return result
+
+
+def documented_as_array(doc: str, name: str) -> bool:
+    """Whether an entry of the docstring for ``name`` (numpydoc ``name : type``, maybe among
+    other names, or Google ``name (type)``) names an array among its types."""
+    entry = re.compile(rf"^\s*(?:[\w*]+\s*,\s*)*{re.escape(name)}\s*(?:,\s*[\w*]+\s*)*(?::|\()(?P<type>.*)$", re.M)
+    return any(ARRAY_TYPE.search(m.group("type")) for m in entry.finditer(doc))
 
 
 def _section_indent(lines: list[str], k: int) -> int:
