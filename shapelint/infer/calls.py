@@ -403,9 +403,9 @@ class CallsMixin:
         if info.is_method and bound and params:
             params = params[1:]
         site_key = id(info)
-        if star:
+        if star or not info.keeps_arguments:
             if not self.summarising:
-                self.add_call_site(site_key, info, None)  # arguments unknown
+                self.add_call_site(site_key, info, None)  # arguments unknown, or changed on the way
             return self._declared_return(info, None, node)
         if info.plain_signature and info.binding_fails(len(args), kwargs.keys(), bound):
             return NEVER  # TypeError: the arguments do not bind

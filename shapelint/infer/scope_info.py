@@ -21,6 +21,16 @@ from .walk import iter_children
 SIGNATURE_KEEPING = {"staticmethod", "classmethod", "abstractmethod", "property", "cached_property", "cache",
                      "lru_cache"}
 
+# decorators known to run the function itself on the call's arguments and return its result
+# (compilers, validators, deprecation warnings, test markers); an unknown one may do neither:
+# galpy's scalarDecorator turns scalars into arrays and the result into a tuple, and jax.vmap
+# or np.vectorize run the body on slices
+ARGUMENT_KEEPING = SIGNATURE_KEEPING | {
+    "jit", "njit", "wraps", "deprecated", "_deprecate_positional_args", "validate_params", "_fit_context",
+    "available_if", "no_grad", "enable_grad", "inference_mode", "parametrize", "filterwarnings", "skipif",
+    "xfail", "fixture", "overload", "override", "final", "singledispatch", "singledispatchmethod",
+    "custom_jvp", "custom_vjp", "checkpoint", "remat", "contextmanager", "asynccontextmanager"}
+
 
 def decorator_names(node: cst.FunctionDef) -> list[Optional[str]]:
     """The name of each decorator: ``property``, ``lru_cache`` for ``@functools.lru_cache(...)``;
@@ -68,6 +78,19 @@ class FuncInfo:
         """A call binds its arguments to these very parameters: no decorator may have changed
         the signature (a decorator we do not know could)."""
         return all(name in SIGNATURE_KEEPING for name in decorator_names(self.node))
+
+    @property
+    def keeps_arguments(self) -> bool:
+        """A call runs this body on its own arguments, and gives what the body returns: every
+        decorator is one that does (``@partial(jax.jit, ...)`` is jit's)."""
+        for dec, name in zip(self.node.decorators, decorator_names(self.node)):
+            d = dec.decorator
+            if name == "partial" and type(d) is cst.Call and d.args:
+                inner = d.args[0].value
+                name = inner.attr.value if type(inner) is cst.Attribute else inner.value if type(inner) is cst.Name else None
+            if name not in ARGUMENT_KEEPING:
+                return False
+        return True
 
     def binding_fails(self, n_args: int, keywords, bound: bool) -> bool:
         """Python raises TypeError binding ``n_args`` positional arguments and ``keywords``:
