@@ -126,7 +126,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     dims = []
     try:
         for t in tokens:
-            if t in ("?", "_", "None", "any", "-1") or BOUND_DIM.match(t):  # (n_samples, -1): flattened
+            if t in ("_", "None", "any", "-1") or set(t) == {"?"} or BOUND_DIM.match(t):  # (n, -1): flattened; astroML's (??,)
                 dims.append(None)
             elif t[:1] in ("?", "#"):
                 raise DimStringError(f"cannot read dimension {t!r}")
