@@ -6,8 +6,8 @@ code every finding is either a real bug (a no-op ``.T`` on a 1-D array...) or a 
 fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
-   machine runs it, since only their Python sources are read) of numpy, scipy, scikit-learn,
-   numpy-ml, statsmodels, scikit-image, pandas and autograd from PyPI into a work folder;
+   machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
+   (numpy, scipy, scikit-learn, numpy-ml and 161 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -213,6 +213,29 @@ PACKAGES = [
     ("tsfel==0.2.0", "tsfel"),
     ("tsfresh==0.21.2", "tsfresh"),
     ("yasa==0.8.1", "yasa"),
+    # image sequences and particle tracking, astronomy (astroquery, photutils, reproject,
+    # specutils, sunpy), Bayesian models (pymc, bambi, pytensor), gradient boosting, FFTs and
+    # non-uniform FFTs, MRI reconstruction, hyperspectral images, plotting (pyqtgraph, vispy, mayavi)
+    ("PIMS==0.6.0", "pims"),
+    ("astroquery==0.4.11", "astroquery"),
+    ("bambi==0.17.2", "bambi"),
+    ("catboost==1.2.10", "catboost"),
+    ("lightgbm==4.7.0", "lightgbm"),
+    ("mayavi==4.9.0", "mayavi"),
+    ("photutils==3.0.0", "photutils"),
+    ("pyfftw==0.15.1", "pyfftw"),
+    ("pymc==5.28.5", "pymc"),
+    ("pynufft==2025.2.1", "pynufft"),
+    ("pyqtgraph==0.14.0", "pyqtgraph"),
+    ("pytensor==3.0.7", "pytensor"),
+    ("reproject==0.21.0", "reproject"),
+    ("sigpy==0.1.27", "sigpy"),
+    ("spectral==0.24", "spectral"),
+    ("specutils==2.4.0", "specutils"),
+    ("sunpy==7.0.5", "sunpy"),
+    ("trackpy==0.3.3", "trackpy"),
+    ("vispy==0.17.0", "vispy"),
+    ("xgboost==3.2.0", "xgboost"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
