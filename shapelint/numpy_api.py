@@ -184,33 +184,35 @@ def cumulative(self_arg: bool = False) -> Handler:
     return h
 
 
-def _transpose(x: MaybeShape, axes, a: Args) -> Value:
+def _transpose(v: Optional[Value], axes, a: Args) -> Value:
     if axes is MISSING:
         return _arr(None)
+    x = shape_of(v)
     if axes is None and x is not None and x.fixed and len(x.dims) == 1:
         a.note("transpose-1d", shape=x)
-    return _arr(ops.transpose(x, (axes,) if isinstance(axes, int) else axes))  # np.transpose(a, 1): one axis
+    # np.transpose(a, 1): one axis; x[None, :].T is a column made on purpose, as x[:, None] is
+    return _arr(ops.transpose(x, (axes,) if isinstance(axes, int) else axes),
+                expanded=isinstance(v, Array) and v.expanded)
 
 
 def np_transpose(a: Args) -> Value:
-    x = shape_of(a.get(0, "a"))
-    return _transpose(x, _axis_arg(a, 1, "axes"), a)
+    return _transpose(a.get(0, "a"), _axis_arg(a, 1, "axes"), a)
 
 
 def method_transpose(a: Args) -> Value:
-    x = shape_of(a.get(None, "self"))
+    v = a.get(None, "self")
     if a.star:
         return _arr(None)
     if not a.args or (len(a.args) == 1 and isinstance(a.args[0], NoneVal)):
-        return _transpose(x, None, a)
+        return _transpose(v, None, a)
     if len(a.args) == 1 and isinstance(a.args[0], Tup):
-        return _transpose(x, _axis_arg(a, 0, "axes"), a)
+        return _transpose(v, _axis_arg(a, 0, "axes"), a)
     vals = [int_of(v) for v in a.args]
-    return _transpose(x, MISSING if None in vals else tuple(vals), a)
+    return _transpose(v, MISSING if None in vals else tuple(vals), a)
 
 
 def attr_T(a: Args) -> Value:
-    return _transpose(shape_of(a.get(None, "self")), None, a)
+    return _transpose(a.get(None, "self"), None, a)
 
 
 def attr_mT(a: Args) -> Value:

@@ -160,7 +160,8 @@ OUTER = Rule(
     ## What it does
     Reports elementwise operations between a column of shape `(..., n, 1)` and a 1-D array of
     the same length `(n,)`. Not reported when the code visibly expands a side on purpose
-    (`x[:, None] - y`, `np.expand_dims`, `.reshape(-1, 1)`).
+    (`x[:, None] - y`, `np.expand_dims`, `.reshape(-1, 1)`, `x[None, :].T`), also where such a
+    column went through elementwise functions first (`np.sin(X * 0.3)`).
 
     ## Why is this bad?
     Nothing raises: the result is an `(n, n)` matrix of all pairwise differences, and a loss
