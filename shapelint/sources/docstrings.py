@@ -34,6 +34,7 @@ OPTIONAL_DIMS = re.compile(r"\[[^\]]*,|,\s*\]|\s\[|^\s*\[|\{")  # numpy-ml: (D, 
 TIMES = re.compile(r"^\s*[\w.]+(?:\s+x\s+|\s*×\s*)[\w.]+(?:(?:\s+x\s+|\s*×\s*)[\w.]+)*\s*$")
 # dipy's "of shape (nvolumes * patch_size) x (nvoxels)": one size per parenthesis
 TIMES_PARENS = re.compile(r"\(([^(),]*)\)((?:\s*(?:\bx\b|×)\s*\([^(),]*\))+)")
+EITHER_DIM = re.compile(r"\sor\s|\w\s*\|\s*\w")  # "3 or 4", "3|4": one size of two (|observed| is one)
 BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$|^\d+\+$")  # (>2,), (n, 3+): a size of at least 3, not known
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
@@ -126,7 +127,8 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     dims = []
     try:
         for t in tokens:
-            if t in ("_", "None", "any", "-1") or set(t) == {"?"} or BOUND_DIM.match(t):  # (n, -1): flattened; astroML's (??,)
+            if t in ("_", "None", "any", "-1") or set(t) == {"?"} or BOUND_DIM.match(t) or EITHER_DIM.search(t):
+                # (n, -1): flattened; astroML's (??,); pytransform3d's (n_points, 3 or 4): one of two
                 dims.append(None)
             elif t[:1] in ("?", "#"):
                 raise DimStringError(f"cannot read dimension {t!r}")
