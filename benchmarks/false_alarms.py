@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 181 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 197 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -236,6 +236,25 @@ PACKAGES = [
     ("trackpy==0.3.3", "trackpy"),
     ("vispy==0.17.0", "vispy"),
     ("xgboost==3.2.0", "xgboost"),
+    # robotics and rigid transformations, model predictive control, image augmentation, room
+    # acoustics, empirical mode decomposition, palaeoclimate series, matting, video, autograd
+    # from scratch (micrograd)
+    ("albumentations==2.0.8", "albumentations"),
+    ("do-mpc==5.1.2", "do_mpc"),
+    ("EMD-signal==1.10.0", "PyEMD"),
+    ("harold==1.0.3", "harold"),
+    ("imgaug==0.4.0", "imgaug"),
+    ("micrograd==0.1.0", "micrograd"),
+    ("modern-robotics==1.1.1", "modern_robotics"),
+    ("pyleoclim==1.2.1", "pyleoclim"),
+    ("pymatting==1.1.16", "pymatting"),
+    ("pyroomacoustics==0.10.1", "pyroomacoustics"),
+    ("pytransform3d==3.17.0", "pytransform3d"),
+    ("roboticstoolbox-python==1.5.0", "roboticstoolbox"),
+    ("scikit-posthocs==0.17.1", "scikit_posthocs"),
+    ("scikit-video==1.1.11", "skvideo"),
+    ("spatialmath-python==1.1.18", "spatialmath"),
+    ("xrft==1.0.1", "xrft"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -279,7 +298,9 @@ def _dist_of(folder: str) -> str:
             "opt_einsum": "opteinsum", "haiku": "dmhaiku", "Bio": "biopython", "skbio": "scikitbio",
             "sksurv": "scikitsurvival", "cirq": "cirqcore", "tenpy": "physicstenpy", "sknetwork": "scikitnetwork",
             "bayes_opt": "bayesianoptimization", "colour": "colourscience", "skfem": "scikitfem",
-            "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra"}.get(folder, folder)
+            "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra",
+            "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
+            "spatialmath": "spatialmathpython"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
