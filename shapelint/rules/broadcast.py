@@ -19,7 +19,7 @@ def check_elementwise(event, ctx) -> None:
     d = event.data
     operands = d["operands"]
     err = d["error"]
-    if ctx.documentation_only([v for _, v in operands]):
+    if ctx.documentation_only([v for _, v in operands]) or ctx.documented_against_itself([n for n, _ in operands]):
         return
     if err is not None:
         values = [v for _, v in operands]

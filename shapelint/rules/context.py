@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..config import Settings
 from ..diagnostics import Diagnostic, Fix
 from ..shapes import fmt_shape
-from ..values import DOCUMENTED, Array, Origin, Value, shape_of
+from ..values import DOCUMENTED, Array, Origin, Value, from_docstring, shape_of
 from .base import Rule
 
 MAX_LABEL = 60
@@ -94,6 +94,17 @@ class Context:
         return not self.settings.trust_docstrings and all(isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED
                    for v in values)
 
+    def documented_against_itself(self, nodes) -> bool:
+        """One documented value against itself, maybe transposed (``np.allclose(x, x.T)`` with
+        ``x : ndarray of shape (n, m)``, skfolio): the code takes x as square, and only the
+        docstring's two names say it is not."""
+        if self.settings.trust_docstrings or len(nodes) < 2:
+            return False
+        bases = [_untransposed(n) for n in nodes]
+        first = self.value_of(bases[0])
+        return isinstance(first, Array) and from_docstring(first.origin) \
+            and all(self.code(b) == self.code(bases[0]) for b in bases[1:])
+
     def origin_text(self, origin: Optional[Origin], node=None) -> str:
         if origin is None or origin.node is None:
             return ""
@@ -157,3 +168,19 @@ class Context:
         if pos is None:
             return 1, 1, 1, 1
         return pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1
+
+
+def _untransposed(node):
+    """``x.T``, ``x.transpose()``, ``np.transpose(x)``, ``x.conj().T``: x."""
+    while True:
+        if type(node) is cst.Attribute and node.attr.value in ("T", "mT", "H"):
+            node = node.value
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute and not node.args \
+                and node.func.attr.value in ("transpose", "conj", "conjugate"):
+            node = node.func.value
+        elif type(node) is cst.Call and type(node.func) is cst.Attribute and node.func.attr.value == "transpose" \
+                and len(node.args) == 1 and type(node.func.value) is cst.Name \
+                and node.func.value.value in ("np", "numpy", "jnp"):
+            node = node.args[0].value  # np.transpose(x)
+        else:
+            return node

@@ -11,9 +11,10 @@ from .rearrange import chain, rearrangements
 def check(event, ctx) -> None:
     d = event.data
     err = d["error"]
-    if ctx.documentation_only(d.get("chain_values") or [d["lval"], d["rval"]]):
-        return
     left, right = d["left"], d["right"]
+    if ctx.documentation_only(d.get("chain_values") or [d["lval"], d["rval"]]) \
+            or ctx.documented_against_itself([left, right]):
+        return
     chained = d.get("left_chain") or [left]  # multi_dot: the product of these meets right
     lname, rname = " @ ".join(ctx.code(n) for n in chained), ctx.code(right)
     expr = ctx.code(event.node)
