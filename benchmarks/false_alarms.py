@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 197 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 209 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -255,6 +255,20 @@ PACKAGES = [
     ("scikit-video==1.1.11", "skvideo"),
     ("spatialmath-python==1.1.18", "spatialmath"),
     ("xrft==1.0.1", "xrft"),
+    # array libraries (dask, sparse, autoray, jax itself), autograd written in numpy (dezero,
+    # mygrad), portfolio optimisation and finance
+    ("autoray==0.11.0", "autoray"),
+    ("dask==2026.11.0", "dask"),
+    ("dezero==0.0.13", "dezero"),
+    ("empyrical==0.4.2", "empyrical"),
+    ("jax==0.10.2", "jax"),
+    ("mygrad==2.5.0", "mygrad"),
+    ("numpy-financial==1.0.0", "numpy_financial"),
+    ("PyPortfolioOpt==1.6.0", "pypfopt"),
+    ("quantstats==0.0.86", "quantstats"),
+    ("Riskfolio-Lib==7.4.0", "riskfolio"),
+    ("skfolio==1.12.2", "skfolio"),
+    ("sparse==0.19.3", "sparse"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -300,7 +314,7 @@ def _dist_of(folder: str) -> str:
             "bayes_opt": "bayesianoptimization", "colour": "colourscience", "skfem": "scikitfem",
             "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra",
             "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
-            "spatialmath": "spatialmathpython"}.get(folder, folder)
+            "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
