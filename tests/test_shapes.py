@@ -109,6 +109,7 @@ def test_shape_basics():
     (ns, ns2, None),          # unknown against another group's,
     (ns, Dim.documented("n_sample", "fit"), None),  # and against a name that looks alike
     (Dim.documented("in_ch", "f"), Dim.documented("in_channels", "f"), None),
+    (Dim.documented("N", "f"), Dim.documented("n_ex", "f"), False),  # one letter abbreviates nothing
     (ns, n, None), (ns, a, None), (ns, L(5), None), (ns + 1, ns, False),
     (n + d, d, False), (n * 2 + d, n, False),  # sizes are at least 1: a sum of them is never 0
     (ns + nf, nf, False),                       # documented sizes too

@@ -159,9 +159,13 @@ def _nonzero(d: Dim) -> bool:
 
 def _look_alike(a: str, b: str) -> bool:
     """Names a docstring may use for one size: n_feature / n_features, in_ch / in_channels,
-    nchannels / n_channels (mne)."""
+    nchannels / n_channels (mne).  One letter is no abbreviation: numpy-ml's N and n_ex are two
+    sizes."""
     a, b = a.lower().replace("_", "").rstrip("s"), b.lower().replace("_", "").rstrip("s")
-    return a.startswith(b) or b.startswith(a)
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 2 and long.startswith(short)
 
 
 def as_dim(value: DimLike) -> Dim:
