@@ -20,7 +20,7 @@ class DimStringError(ValueError):
     """The string names a shape but cannot be read."""
 
 
-MAX_POWER = 4  # n**2, n**3 are sizes; a larger power is not one a shape has
+MAX_POWER = 4  # n**2 to n**4 are products of sizes; a larger power stays one size of its own
 
 
 # size arithmetic that is a size but not one the algebra can hold (2**n, n // 3, min(m, n)):
