@@ -65,6 +65,9 @@ def join_envs(a: dict, b: dict) -> dict:
 LIST_TYPES = {"list", "tuple"}
 INT_TYPES = {"int", "integer", "int_", "int64", "int32", "Integral"}  # int, np.integer, numbers.Integral...
 ARRAY_TYPES = {"ndarray"}
+# numbers: isinstance(alpha, (float, int)) holds for a scalar, never for an array of any rank
+NUMBER_TYPES = INT_TYPES | {"float", "complex", "bool", "Number", "Real", "Complex", "number", "floating",
+                            "float_", "float64", "float32", "complexfloating", "Rational"}
 
 
 def _isinstance_list(test) -> Optional[tuple[str, bool]]:
@@ -99,7 +102,7 @@ def _type_kind(node) -> Optional[str]:
     "list" (list, tuple), "int" (int, np.integer...), "array" (np.ndarray), or None."""
     names = [e.value for e in node.elements] if type(node) is cst.Tuple else [node]
     last = [n.attr.value if type(n) is cst.Attribute else n.value if type(n) is cst.Name else None for n in names]
-    for kind, types in (("list", LIST_TYPES), ("int", INT_TYPES), ("array", ARRAY_TYPES)):
+    for kind, types in (("list", LIST_TYPES), ("int", INT_TYPES), ("array", ARRAY_TYPES), ("number", NUMBER_TYPES)):
         if last and all(n in types for n in last):
             return kind
     return None
@@ -111,7 +114,7 @@ def _type_test(test) -> Optional[tuple[cst.BaseExpression, str, bool]]:
     if type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" \
             and len(test.args) == 2:
         k = _type_kind(test.args[1].value)
-        return (test.args[0].value, k, True) if k in ("int", "array") else None
+        return (test.args[0].value, k, True) if k in ("int", "array", "number") else None
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         comp = test.comparisons[0]
         left = test.left
@@ -727,14 +730,18 @@ class StatementsMixin:
     def _narrow_type(self, test, outcome: bool) -> None:
         """Where ``type(i) is int`` or ``isinstance(X, np.ndarray)`` failed, a value documented
         as an int or an array is something else (pyod's ``indices : int``, an array on the
-        else branch): unknown there."""
+        else branch): unknown there.  Where ``isinstance(alpha, (float, int))`` held, an array
+        is not what alpha is: unknown there too."""
         found = _type_test(test)
-        if found is None or found[2] == outcome:
+        if found is None:
             return
-        node, kind, _ = found
+        node, kind, holds = found
         key = key_of(node)
         v = self.env.get(key) if key is not None else None
-        if kind == "int" and isinstance(v, Int) or kind == "array" and isinstance(v, Array):
+        if kind in ("number", "int") and holds == outcome and isinstance(v, Array):
+            # imodels' ``alpha : float or array_like, shape (M,)``: a number on this branch
+            self.env[key] = UNKNOWN
+        elif holds != outcome and (kind == "int" and isinstance(v, Int) or kind == "array" and isinstance(v, Array)):
             self.env[key] = UNKNOWN  # not a store on self
 
     def _narrow_none(self, test, outcome: bool) -> None:
