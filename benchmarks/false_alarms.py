@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 209 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 227 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -269,6 +269,26 @@ PACKAGES = [
     ("Riskfolio-Lib==7.4.0", "riskfolio"),
     ("skfolio==1.12.2", "skfolio"),
     ("sparse==0.19.3", "sparse"),
+    # single-cell analysis (scanpy, anndata, scvelo, pydeseq2), embeddings (openTSNE, trimap,
+    # pacmap, phate), metric learning, graph signal processing, topology, crystal symmetry
+    ("anndata==0.12.19", "anndata"),
+    ("imodels==3.0.4", "imodels"),
+    ("kmapper==2.1.0", "kmapper"),
+    ("metric-learn==0.7.0", "metric_learn"),
+    ("openTSNE==1.0.4", "openTSNE"),
+    ("pacmap==0.9.1", "pacmap"),
+    ("persim==0.4.1", "persim"),
+    ("phate==2.0.0", "phate"),
+    ("pydeseq2==0.5.4", "pydeseq2"),
+    ("pygsp==0.6.1", "pygsp"),
+    ("pyunlocbox==0.6.1", "pyunlocbox"),
+    ("ripser==0.6.15", "ripser"),
+    ("scanpy==1.11.5", "scanpy"),
+    ("scprep==1.2.3", "scprep"),
+    ("scvelo==0.3.4", "scvelo"),
+    ("spglib==2.8.0", "spglib"),
+    ("tadasets==0.2.2", "tadasets"),
+    ("trimap==1.2.0", "trimap"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
