@@ -45,9 +45,16 @@ def join_or(old: Optional[Value], new: Value) -> Value:
     return new if old is None else join(old, new)
 
 
+_ABSENT = object()
+
+
 def join_envs(a: dict, b: dict) -> dict:
     out = dict(a)
-    for k, v in b.items():
+    # a branch shares most values with the env it started from: only those it changed are
+    # joined (a generated file with thousands of ifs over thousands of names took minutes)
+    get = a.get
+    for k in [k for k, v in b.items() if get(k, _ABSENT) is not v]:
+        v = b[k]
         out[k] = join(out[k], v) if k in out else v
     for k in a.keys() ^ b.keys():
         if k.endswith(ELEMENT):
