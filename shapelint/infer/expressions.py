@@ -297,6 +297,11 @@ class ExpressionsMixin:
             shape = ops.index(base.shape, items)
         except IndexError_:
             return Array(None)
+        if shape == base.shape and all(type(it) is ops.Slice and it.start is None and it.stop is None
+                                       and it.step is None and not it.unknown or it is ops.ELLIPSIS for it in items):
+            # x[:], x[...]: the whole array, whose shape came from where x's did (tick's
+            # ``out[:] = coeffs`` with both documented is docs against docs)
+            return Array(shape, base.origin, base.expanded, base.boolean, base.reduced)
         return Array(shape, None, expanded=any(it is ops.NEWAXIS for it in items))
 
     # operators ----------------------------------------------------------------
