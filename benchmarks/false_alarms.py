@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 227 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 238 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -289,6 +289,19 @@ PACKAGES = [
     ("spglib==2.8.0", "spglib"),
     ("tadasets==0.2.2", "tadasets"),
     ("trimap==1.2.0", "trimap"),
+    # Bayesian optimisation (ax, botorch, emukit, smac), sparse regression, recommenders,
+    # symbolic regression, Hawkes processes and proximal operators (tick), Stan
+    ("abess==0.4.11", "abess"),
+    ("ax-platform==1.3.1", "ax"),
+    ("botorch==0.18.1", "botorch"),
+    ("cmdstanpy==1.3.2", "cmdstanpy"),
+    ("emukit==0.5.1", "emukit"),
+    ("implicit==0.7.3", "implicit"),
+    ("optuna-integration==5.0.0", "optuna_integration"),
+    ("pyglmnet==1.1", "pyglmnet"),
+    ("pysr==2.7.2", "pysr"),
+    ("smac==2.4.0", "smac"),
+    ("tick==0.8.0.2", "tick"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -334,7 +347,8 @@ def _dist_of(folder: str) -> str:
             "bayes_opt": "bayesianoptimization", "colour": "colourscience", "skfem": "scikitfem",
             "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra",
             "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
-            "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib"}.get(folder, folder)
+            "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib",
+            "ax": "axplatform"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
