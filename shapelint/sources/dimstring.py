@@ -101,6 +101,10 @@ def parse_dim_token(tok: str) -> MaybeDim:
         return None  # may broadcast (#) or vary (?): never a proof
     if tok == "_":
         return None
+    if "{" in tok and "}" in tok:
+        # jaxtyping formats the string with the call's arguments first ("{self.num_lags}*d",
+        # dynamax): a size only a run knows
+        return None
     if tok.isdecimal():  # not isdigit: int() refuses "²", which isdigit() accepts
         if len(tok) > 18:
             raise DimStringError(f"dimension {tok[:20]}... is too large")
