@@ -579,7 +579,32 @@ class CallsMixin:
             return Array(None)
         if info.ret.source == "docstring":
             return Array(instantiate(info.ret.shape, b), Origin("doc-return", info.doc_node, info.name))
+        if info.ret.contract and (info.owner if info.owner is not None else self).return_contradicted(info):
+            return UNKNOWN  # what the body returns for this call, as for an undeclared return
         return Array(instantiate(info.ret.shape, b), Origin("return", info.node.returns, info.name))
+
+    def return_contradicted(self, info: FuncInfo) -> bool:
+        """Whether the body, run on its declared parameters, returns what its annotation refuses
+        (SL007 at that return).  Such an annotation tells callers nothing sure: dynamax declares
+        ``"2*state_dim+1"`` for a ``(2n+1, n)`` array, and trusting it made each use of the
+        result a finding too, where the one bug is at the return."""
+        if len(self.call_stack) >= MAX_CALL_DEPTH or any(f is info for f in self.call_stack) or info.is_generator \
+                or info.is_abstract:
+            return False
+        attrs = info.cls.attrs if info.cls is not None else None
+        key = ("declared", id(info), id(attrs))
+        cached = self.return_cache.get(key)
+        if cached is not None and cached[1] is attrs:
+            return cached[0]
+        self.return_cache[key] = (False, attrs)  # a recursive call meanwhile trusts the annotation
+        returns: list = []
+        with self.body_run(info, collecting=False):
+            self.analyse_function(info, info.closure, info.outer, given={}, returns=returns)
+        free = info.ret.shape.symbols() - info.param_symbols()
+        found = any(isinstance(v, Array) and match(info.ret.shape, v.shape, Bindings(free), None, self.distinct)
+                    is not None for v in returns)
+        self.return_cache[key] = (found, attrs)
+        return found
 
 
 __all__ = ["CallsMixin", "BUILTINS", "ops", "NoneVal"]

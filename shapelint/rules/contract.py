@@ -56,6 +56,10 @@ RULE = Rule(
     (so `"n d"` then `"d k"` requires the two `d` to agree); an annotated assignment against its
     annotation; an assignment against its `# shape: (n, d)` comment.
 
+    A return annotation that the function's own body refutes (the finding at its `return`) is not
+    passed on to callers: they get what the body returns for their arguments, as for a function
+    with no annotation, so that one wrong annotation is one finding, not one more at each use.
+
     ## Why is this bad?
     The annotation is the function's contract. A value that breaks it fails jaxtyping at run
     time, or, without a runtime checker, flows on with a wrong shape until something raises far
