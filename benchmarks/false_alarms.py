@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 238 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 257 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -302,6 +302,27 @@ PACKAGES = [
     ("pysr==2.7.2", "pysr"),
     ("smac==2.4.0", "smac"),
     ("tick==0.8.0.2", "tick"),
+    # reservoir computing, Koopman operators and reduced bases, uncertainty quantification,
+    # state-space models and GPs in jax, reinforcement learning, NMF, neural signals, 3-D meshes
+    ("distrax==0.1.9", "distrax"),
+    ("dynamax==1.0.3", "dynamax"),
+    ("elephant==1.2.1", "elephant"),
+    ("ezyrb==1.3.3", "ezyrb"),
+    ("gpjax==1.0.0", "gpjax"),
+    ("mgwr==2.2.1", "mgwr"),
+    ("neurodsp==2.3.0", "neurodsp"),
+    ("nfoursid==1.0.2", "nfoursid"),
+    ("nimfa==1.4.0", "nimfa"),
+    ("pykoopman==1.2.1", "pykoopman"),
+    ("pyrcn==0.1.0", "pyrcn"),
+    ("reservoirpy==0.4.2", "reservoirpy"),
+    ("rlax==0.1.9", "rlax"),
+    ("simdkalman==1.0.4", "simdkalman"),
+    ("statsforecast==2.1.1", "statsforecast"),
+    ("tinygp==0.3.1", "tinygp"),
+    ("tsaug==0.2.1", "tsaug"),
+    ("UQpy==4.2.1", "UQpy"),
+    ("vedo==2026.6.3", "vedo"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
