@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 257 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 272 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -323,6 +323,23 @@ PACKAGES = [
     ("tsaug==0.2.1", "tsaug"),
     ("UQpy==4.2.1", "UQpy"),
     ("vedo==2026.6.3", "vedo"),
+    # quantum simulation (openfermion, strawberryfields, qibo), orientation and kinematics,
+    # inverse problems (odl), conformal prediction, natural gradient boosting, MCMC, cosmology
+    ("ahrs==0.4.0", "ahrs"),
+    ("colossus==1.4.0", "colossus"),
+    ("crepes==0.9.1", "crepes"),
+    ("gekko==1.3.3", "gekko"),
+    ("ikpy==4.2.1", "ikpy"),
+    ("mapie==1.6.0", "mapie"),
+    ("ngboost==0.5.11", "ngboost"),
+    ("odl==1.0.0", "odl"),
+    ("openfermion==1.8.1", "openfermion"),
+    ("pyquaternion==0.9.9", "pyquaternion"),
+    ("qibo==0.3.6", "qibo"),
+    ("scikit-lego==0.9.10", "sklego"),
+    ("spafe==0.3.3", "spafe"),
+    ("StrawberryFields==0.23.0", "strawberryfields"),
+    ("zeus-mcmc==2.5.4", "zeus"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -369,7 +386,7 @@ def _dist_of(folder: str) -> str:
             "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra",
             "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
             "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib",
-            "ax": "axplatform"}.get(folder, folder)
+            "ax": "axplatform", "zeus": "zeusmcmc", "sklego": "scikitlego"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:

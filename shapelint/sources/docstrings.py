@@ -112,8 +112,9 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
         inner = ", ".join(re.split(r"\s+x\s+|\s*×\s*", inner.strip()))
     if OPTIONAL_DIMS.search(inner) or any(WORDS.search(t) for t in inner.split(",")):
         return None  # a choice of ranks written on purpose, or words: no shape for sure, and no SL100
-    # (`M`, `K`), reservoirpy's (`n_timesteps` + `order`, 1): backticks are markup; reST "\*"
-    tokens = [t.replace("`", "").strip().replace("\\", "") for t in inner.split(",")]
+    # (`M`, `K`), reservoirpy's (`n_timesteps` + `order`, 1), qibo's (``ngates``, :math:`3`):
+    # backticks and reST's math role are markup; reST "\*"
+    tokens = [t.replace(":math:", "").replace("`", "").strip().replace("\\", "") for t in inner.split(",")]
     if tokens and tokens[-1] == "":
         tokens = tokens[:-1]
     # mdtraj's (n_frames, 3 x 3): a times sign among the commas too
