@@ -239,6 +239,8 @@ class CallsMixin:
         if own is not None and own in self.env and isinstance(receiver, Obj) and receiver.kind == "self":
             return self.env[own], False  # self._fn = f: a function stored on the instance, not bound
         key = key_of(func.value)
+        if (name == "append" or name in GROWING) and type(func.value) is cst.Subscript:
+            self.item_grows(func.value)  # d[k].append(x): the list d holds under k, or another
         inherited = (isinstance(receiver, Unknown) and name == "append" and key is not None and key.startswith("self.")
                      and key.count(".") == 1)  # self.X = [] in a base class, self.X.append(X) here
         if is_list(receiver) or inherited:

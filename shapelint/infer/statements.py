@@ -14,7 +14,7 @@ from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     LIST, NONE, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value,
-    as_item, dims_of, is_arraylike, is_string, join, present, shape_of,
+    as_item, dims_of, is_arraylike, is_list, is_string, join, present, shape_of,
 )
 from ..shapes import Shape
 from . import inplace_rank
@@ -75,6 +75,18 @@ ARRAY_TYPES = {"ndarray"}
 # numbers: isinstance(alpha, (float, int)) holds for a scalar, never for an array of any rank
 NUMBER_TYPES = INT_TYPES | {"float", "complex", "bool", "Number", "Real", "Complex", "number", "floating",
                             "float_", "float64", "float32", "complexfloating", "Rational"}
+
+
+def _direct_item(key: str, base: str) -> bool:
+    """Whether ``key`` is ``base[...]``, one index deep (``d[ifos[0]]``, not ``d[k][*]``)."""
+    if not key.startswith(base + "[") or key == base + ELEMENT:
+        return False
+    depth = 0
+    for i in range(len(base), len(key)):
+        depth += {"[": 1, "]": -1}.get(key[i], 0)
+        if depth == 0:
+            return i == len(key) - 1
+    return False
 
 
 def _isinstance_list(test) -> Optional[tuple[str, bool]]:
@@ -408,6 +420,23 @@ class StatementsMixin:
         if items is not None:
             self.store(key + ELEMENT, items)
         return items
+
+    def item_grows(self, item: cst.Subscript) -> None:
+        """``d[k].append(x)``: besides ``d[k]`` itself (the caller's business), the container's
+        "any item" holds a list that grew, and unless ``k`` is a literal, so may each list ``d``
+        holds under another key (pycbc's ``ctimes[shift_ifo].append(...)`` into ``ctimes =
+        {ifos[0]: [], ifos[1]: []}``): their lengths and items are no longer known."""
+        base = key_of(item.value)
+        if base is None:
+            return
+        own = key_of(item)
+        literal = len(item.slice) == 1 and type(item.slice[0].slice) is cst.Index \
+            and type(item.slice[0].slice.value) in (cst.SimpleString, cst.Integer)
+        for k in [base + ELEMENT] + ([] if literal else [k for k in self.env if _direct_item(k, base)]):
+            if k != own and is_list(self.env.get(k)):
+                self.store(k, LIST)
+                if k + ELEMENT in self.env:
+                    self.store(k + ELEMENT, UNKNOWN)
 
     def shared(self, node) -> None:
         """``node`` (a name or attribute) is now reachable from elsewhere too (an alias, an item
