@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 272 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 290 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -340,6 +340,26 @@ PACKAGES = [
     ("spafe==0.3.3", "spafe"),
     ("StrawberryFields==0.23.0", "strawberryfields"),
     ("zeus-mcmc==2.5.4", "zeus"),
+    # hydrology and groundwater (flopy, pastas, pyemu, pysheds, landlab), porous media, PDE
+    # solvers (fipy, devito), gravitational waves, orbits, sky maps, likelihood-free inference
+    ("devito==4.8.23", "devito"),
+    ("elfi==0.8.8", "elfi"),
+    ("fipy==4.0.3", "fipy"),
+    ("flopy==3.11.0", "flopy"),
+    ("gwpy==4.1.0", "gwpy"),
+    ("hapsira==0.18.0", "hapsira"),
+    ("healpy==1.20.1", "healpy"),
+    ("landlab==2.11.0", "landlab"),
+    ("openpnm==3.6.4", "openpnm"),
+    ("pastas==2.0.0", "pastas"),
+    ("porespy==3.2.0", "porespy"),
+    ("pyabc==0.13.0", "pyabc"),
+    ("pycbc==2.11.0", "pycbc"),
+    ("pyemu==1.7.0", "pyemu"),
+    ("pyerfa==2.0.1.5", "erfa"),
+    ("pyet==1.5.0", "pyet"),
+    ("pysheds==0.5", "pysheds"),
+    ("xesmf==0.9.2", "xesmf"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -386,7 +406,7 @@ def _dist_of(folder: str) -> str:
             "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra",
             "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
             "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib",
-            "ax": "axplatform", "zeus": "zeusmcmc", "sklego": "scikitlego"}.get(folder, folder)
+            "ax": "axplatform", "zeus": "zeusmcmc", "sklego": "scikitlego", "erfa": "pyerfa"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
