@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 290 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 307 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -360,6 +360,26 @@ PACKAGES = [
     ("pyet==1.5.0", "pyet"),
     ("pysheds==0.5", "pysheds"),
     ("xesmf==0.9.2", "xesmf"),
+    # change points, exponential smoothing, forecasting, design matrices and experiments, spectra
+    # of neural and heart signals, phonons, superconducting qubits, Markov state models,
+    # molecular dynamics, rotations, portfolio back-tests, fuzzy clustering
+    ("biosppy==2.2.4", "biosppy"),
+    ("cvxportfolio==1.5.1", "cvxportfolio"),
+    ("darts==0.48.1", "darts"),
+    ("deeptime==0.4.5", "deeptime"),
+    ("ffn==1.4.1", "ffn"),
+    ("formulaic==1.2.2", "formulaic"),
+    ("fuzzy-c-means==2.3.1", "fcmeans"),
+    ("heartpy==1.2.7", "heartpy"),
+    ("MDAnalysis==2.11.0", "MDAnalysis"),
+    ("nitime==0.12.1", "nitime"),
+    ("patsy==1.0.3", "patsy"),
+    ("phonopy==4.8.6", "phonopy"),
+    ("pyDOE3==1.6.2", "pyDOE3"),
+    ("ruptures==1.1.10", "ruptures"),
+    ("scqubits==4.3.1", "scqubits"),
+    ("tbats==1.2.0", "tbats"),
+    ("transforms3d==0.4.2", "transforms3d"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -406,7 +426,8 @@ def _dist_of(folder: str) -> str:
             "interpret": "interpretcore", "skgstat": "scikitgstat", "sklearn_extra": "scikitlearnextra",
             "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
             "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib",
-            "ax": "axplatform", "zeus": "zeusmcmc", "sklego": "scikitlego", "erfa": "pyerfa"}.get(folder, folder)
+            "ax": "axplatform", "zeus": "zeusmcmc", "sklego": "scikitlego", "erfa": "pyerfa",
+            "fcmeans": "fuzzycmeans"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
