@@ -7,7 +7,7 @@ fix.  This script makes that review repeatable:
 
 1. downloads pinned wheels (no dependencies; the Linux x86-64 CPython 3.11 build, whatever
    machine runs it, since only their Python sources are read) of the packages in ``PACKAGES``
-   (numpy, scipy, scikit-learn, numpy-ml and 307 more) from PyPI into a work folder;
+   (numpy, scipy, scikit-learn, numpy-ml and 323 more) from PyPI into a work folder;
 2. unpacks their ``.py`` files (tests included: they are numpy code too);
 3. runs ``shapelint --format json --no-cache`` over each package and prints, per package, the
    files and lines checked and the findings per code, then every finding.
@@ -380,6 +380,24 @@ PACKAGES = [
     ("scqubits==4.3.1", "scqubits"),
     ("tbats==1.2.0", "tbats"),
     ("transforms3d==0.4.2", "transforms3d"),
+    # reinforcement-learning environments (their physics is numpy), fairness and counterfactuals,
+    # copulas and synthetic data, point clouds and spatial geometry, robot kinematics, trax
+    ("aif360==0.6.1", "aif360"),
+    ("copulas==0.14.1", "copulas"),
+    ("dice-ml==0.12", "dice_ml"),
+    ("fairlearn==0.15.0", "fairlearn"),
+    ("gymnasium==1.4.0", "gymnasium"),
+    ("highway-env==1.12.1", "highway_env"),
+    ("klampt==0.10.1.post1", "klampt"),
+    ("numpy-quaternion==2024.0.13", "quaternion"),
+    ("pettingzoo==1.27.0", "pettingzoo"),
+    ("pyntcloud==0.3.1", "pyntcloud"),
+    ("pyransac3d==0.7.0", "pyransac3d"),
+    ("pyvinecopulib==1.0.1", "pyvinecopulib"),
+    ("scikit-spatial==10.0.0", "skspatial"),
+    ("sdv==2.0.0", "sdv"),
+    ("skope-rules==1.0.1", "skrules"),
+    ("trax==1.4.1", "trax"),
 ]
 # one wheel per release, the same on every machine: the sources do not depend on the build
 PLATFORM = ["--only-binary=:all:", "--python-version", "3.11", "--implementation", "cp", "--abi", "cp311",
@@ -427,7 +445,8 @@ def _dist_of(folder: str) -> str:
             "PyEMD": "emdsignal", "roboticstoolbox": "roboticstoolboxpython", "skvideo": "scikitvideo",
             "spatialmath": "spatialmathpython", "pypfopt": "pyportfolioopt", "riskfolio": "riskfoliolib",
             "ax": "axplatform", "zeus": "zeusmcmc", "sklego": "scikitlego", "erfa": "pyerfa",
-            "fcmeans": "fuzzycmeans"}.get(folder, folder)
+            "fcmeans": "fuzzycmeans", "quaternion": "numpyquaternion", "skspatial": "scikitspatial",
+            "skrules": "skoperules"}.get(folder, folder)
 
 
 def count_lines(root: Path) -> tuple[int, int]:
