@@ -114,6 +114,13 @@ class Bool(Int):
 
 
 @dataclass(frozen=True)
+class Truth(Bool):
+    """A comparison the code decided here and kept in a name (``x_is_1d = x.ndim == 1`` with x
+    of known rank): a test of that name is decided as the comparison is.  (A name holding a
+    literal True, such as a parameter's default, decides nothing: a caller may pass another.)"""
+
+
+@dataclass(frozen=True)
 class Scalar(Value):
     """A Python float/bool/complex: broadcasts as shape ()."""
 

@@ -13,13 +13,14 @@ from ..shapes.dim import display_name, substitute
 from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
-    LIST, NONE, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Tup, Unknown, Value,
+    LIST, NONE, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Truth, Tup, Unknown,
+    Value,
     as_item, dims_of, is_arraylike, is_list, is_string, join, present, shape_of,
 )
 from ..shapes import Shape
 from . import inplace_rank
-from .expressions import int_arith, key_of
-from .scope_info import ClassRef
+from .expressions import int_arith, is_property, key_of
+from .scope_info import ClassRef, Instance, decorator_names
 from .walk import iter_children
 
 SHAPE_COMMENT = re.compile(r"^#\s*shape\s*:\s*\(([^()]*)\)")
@@ -118,10 +119,12 @@ def _atoms(test, outcome: bool):
 
 def _type_kind(node) -> Optional[str]:
     """What a type, or a tuple of types, in ``isinstance(x, ...)`` or ``type(x) is ...`` names:
-    "list" (list, tuple), "int" (int, np.integer...), "array" (np.ndarray), or None."""
+    "list" (list, tuple), "int" (int, np.integer...), "array" (np.ndarray), "number", "sequence"
+    (lists and arrays), or None."""
     names = [e.value for e in node.elements] if type(node) is cst.Tuple else [node]
     last = [n.attr.value if type(n) is cst.Attribute else n.value if type(n) is cst.Name else None for n in names]
-    for kind, types in (("list", LIST_TYPES), ("int", INT_TYPES), ("array", ARRAY_TYPES), ("number", NUMBER_TYPES)):
+    for kind, types in (("list", LIST_TYPES), ("int", INT_TYPES), ("array", ARRAY_TYPES), ("number", NUMBER_TYPES),
+                        ("sequence", LIST_TYPES | ARRAY_TYPES)):
         if last and all(n in types for n in last):
             return kind
     return None
@@ -133,7 +136,7 @@ def _type_test(test) -> Optional[tuple[cst.BaseExpression, str, bool]]:
     if type(test) is cst.Call and type(test.func) is cst.Name and test.func.value == "isinstance" \
             and len(test.args) == 2:
         k = _type_kind(test.args[1].value)
-        return (test.args[0].value, k, True) if k in ("int", "array", "number") else None
+        return (test.args[0].value, k, True) if k in ("int", "array", "number", "list", "sequence") else None
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         comp = test.comparisons[0]
         left = test.left
@@ -391,6 +394,12 @@ class StatementsMixin:
                     acc = join(acc, v)
                 self.store(key + ELEMENT, acc)
         else:
+            if type(target) is cst.Attribute and not key.startswith("self.") and self._sets_property(target):
+                value = UNKNOWN  # a property's setter decides what reading it gives
+            elif type(target) is cst.Name and type(value_node) is cst.Comparison:
+                truth = self.static_truth(value_node)  # sktime's x_is_1d = x.ndim == 1
+                if truth is not None:
+                    value = Truth(Dim.lit(1 if truth else 0))
             self.store(key, value)
             source = key_of(value_node) if type(value_node) in (cst.Name, cst.Attribute) else None
             if source is not None and source != key:
@@ -398,6 +407,18 @@ class StatementsMixin:
                 if item is not UNKNOWN:
                     self.store(key + ELEMENT, item)  # X = self.X: the same list, the same items
         self.emit("assign", target, key=key, value=value_node, vval=value, stmt=stmt)
+
+    def _sets_property(self, target: cst.Attribute) -> bool:
+        """``obj.z0 = v`` where obj may make z0 a property, whose setter may store something else
+        (scikit-rf's ``Network.z0`` broadcasts a 1-D ``v`` to ``(n_freqs, n_ports)``): an object
+        of unknown class, or an instance of a class of the checked files with that property."""
+        if type(target.value) is not cst.Name:
+            return False
+        base = self.eval(target.value)
+        if isinstance(base, Instance):
+            m = base.info.methods.get(target.attr.value)  # the setter, when one follows the getter
+            return m is not None and (is_property(m.node) or "setter" in decorator_names(m.node))
+        return isinstance(base, Unknown)
 
     def store_item(self, target: cst.Subscript, item: Value, value: Value, value_node, stmt) -> None:
         """``a[index] = value``: numpy stretches the value to the shape of ``a[index]``.  A single
@@ -777,6 +798,10 @@ class StatementsMixin:
         if kind in ("number", "int") and holds == outcome and isinstance(v, Array):
             # imodels' ``alpha : float or array_like, shape (M,)``: a number on this branch
             self.env[key] = UNKNOWN
+        elif kind in ("list", "array", "sequence") and holds == outcome and isinstance(v, (Int, Scalar)):
+            # galpy's ``t : float`` under ``isinstance(t, (list, numpy.ndarray))``: the code says
+            # it may be either, so ``len(t)`` there does not certainly raise
+            self.env[key] = UNKNOWN
         elif holds != outcome and (kind == "int" and isinstance(v, Int) or kind == "array" and isinstance(v, Array)):
             self.env[key] = UNKNOWN  # not a store on self
 
@@ -839,6 +864,8 @@ class StatementsMixin:
             return decided
         if type(test) is not cst.Comparison:
             v = self.value_of(test)
+            if isinstance(v, Truth) and v.dim is not None and v.dim.value is not None:
+                return bool(v.dim.value)
             # a list or tuple display, or one built from them: empty or not is known
             return bool(v.items) if isinstance(v, Tup) else None
         if len(test.comparisons) != 1:
