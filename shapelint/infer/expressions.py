@@ -295,7 +295,13 @@ class ExpressionsMixin:
             return Array(None) if isinstance(base, Array) else UNKNOWN
         try:
             shape = ops.index(base.shape, items)
-        except IndexError_:
+        except IndexError_ as exc:
+            if exc.reason == "too many indices" and base.shape.dims \
+                    and not any(isinstance(it, ops.Advanced) for it in items):
+                # not a 0-d array: an item of an object array is one (scipy's loadmat cells,
+                # scikit-learn's bin_edges[jj]), and holds what it holds; nor an array index
+                count = sum(1 for it in items if it is not ops.NEWAXIS and it is not ops.ELLIPSIS)
+                self.emit("index", node, base=node.value, bval=base, count=count)
             return Array(None)
         if shape == base.shape and all(type(it) is ops.Slice and it.start is None and it.stop is None
                                        and it.step is None and not it.unknown or it is ops.ELLIPSIS for it in items):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from . import axis, broadcast, contract, declarations, gradients, matmul, meta, reshape, suppression, transpose
-from . import concat, einsum, reduction, unpack
+from . import concat, einsum, indexing, reduction, unpack
 from .base import Rule
 
 ALL_RULES: list[Rule] = sorted(
@@ -13,7 +13,7 @@ ALL_RULES: list[Rule] = sorted(
         meta.REVEAL, matmul.RULE, gradients.SHAPE, gradients.TRANSPOSED, transpose.RULE,
         broadcast.ERROR, broadcast.OUTER, contract.RULE, reshape.RULE, axis.RULE, broadcast.INPLACE,
         meta.SYNTAX, meta.INTERNAL, declarations.RULE, suppression.RULE,
-        concat.RULE, einsum.RULE, reduction.RULE, reduction.MISALIGNED, unpack.RULE,
+        concat.RULE, einsum.RULE, reduction.RULE, reduction.MISALIGNED, unpack.RULE, indexing.RULE,
     ],
     key=lambda r: r.code,
 )
