@@ -3,15 +3,9 @@ names (with or without a starred one) is reported exactly when doing it raises."
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
+from conftest import codes_on_declared
 from hypothesis import given, settings, strategies as st
-
-from shapelint.config import Settings
-from shapelint.engine import RECURSION_LIMIT, check_source
-
-sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))  # as check_source will
 
 
 def _targets(names: int, star: int) -> str:
@@ -29,15 +23,10 @@ def test_reported_exactly_when_unpacking_raises(sizes, names, star):
     if star >= 0 and names == 1:
         star = -1  # "*rest, = x.shape" is legal but says nothing
     targets = _targets(names, star)
-    dims = " ".join(f"d{i}" for i in range(len(sizes)))
-    source = (f"import numpy as np\nfrom jaxtyping import Float\n\n\n"
-              f"def f(x: Float[np.ndarray, \"{dims}\"]):\n    {targets} = x.shape\n")
-    if not sizes:  # a 0-d array: made, not annotated
-        source = f"import numpy as np\n\n\ndef f():\n    x = np.zeros(())\n    {targets} = x.shape\n"
-    found = [d.code for d in check_source("t.py", source, Settings()) if d.code == "SL014"]
+    found = codes_on_declared(sizes, f"{targets} = x.shape", "SL014")
     try:
         exec(f"{targets} = np.zeros({tuple(sizes)!r}).shape", {"np": np})  # the oracle, in the test only
         raises = False
     except ValueError:
         raises = True
-    assert found == (["SL014"] if raises else []), source
+    assert found == (["SL014"] if raises else []), (sizes, targets)
