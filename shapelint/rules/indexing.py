@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from ..shapes import fmt_shape
-from ..values import from_docstring
+from ..values import Array, from_docstring
 from .base import Rule
 
 
@@ -11,10 +13,30 @@ def _count(k: int, one: str, many: str) -> str:
     return f"{k} {one}" if k == 1 else f"{k} {many}"
 
 
+# constructors whose first argument gives the shape: X.shape, or X itself for the *_like ones
+MAKERS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
+
+
+def _documented_shape(ctx, value) -> bool:
+    """Whether ``value``'s shape is a docstring's: the documented value itself, or an array made
+    with its shape (pykoopman's ``y = np.zeros(x.shape)`` for ``x`` documented ``(2,)``)."""
+    if from_docstring(value.origin):
+        return True
+    node = value.origin.node if value.origin is not None and value.origin.kind == "call" else None
+    if not isinstance(node, cst.Call) or not node.args or type(node.func) is not cst.Attribute \
+            or node.func.attr.value not in MAKERS:
+        return False
+    arg = node.args[0].value
+    if type(arg) is cst.Attribute and arg.attr.value == "shape":
+        arg = arg.value
+    source = ctx.value_of(arg)
+    return isinstance(source, Array) and from_docstring(source.origin)
+
+
 def check(event, ctx) -> None:
     d = event.data
     value = d["bval"]
-    if from_docstring(value.origin) and not ctx.settings.trust_docstrings:
+    if not ctx.settings.trust_docstrings and _documented_shape(ctx, value):
         return  # the code's index states the rank; a docstring's shape is a hint (as for SL014)
     shape = value.shape
     rank, given = len(shape.dims), d["count"]
@@ -37,8 +59,9 @@ RULE = Rule(
     ## What it does
     Reports `x[i, j]`, `x[:, 0]`, `x[0, :] = v` and the like where `x` is known to have fewer
     dimensions than the index has entries (`None`/`np.newaxis` and `...` take none). An array
-    whose shape comes only from its docstring is not reported (docstrings are hints, and the
-    index states the rank outright); `--trust-docstrings` reports it. Nor is a 0-d array (an
+    whose shape comes only from its docstring (or an array made with it, `np.zeros(x.shape)`) is
+    not reported: docstrings are hints, and the index states the rank outright;
+    `--trust-docstrings` reports it. Nor is a 0-d array (an
     item of an object array is 0-d to shapelint, and holds whatever was stored in it), an index
     with an array in it, or an index out of bounds (jax clamps it where numpy raises).
 
