@@ -1092,6 +1092,10 @@ REDUCTIONS = """sum mean max min amax amin prod product std var any all nansum n
 nanstd nanvar median nanmedian ptp count_nonzero""".split()
 ARG_REDUCTIONS = "argmax argmin nanargmax nanargmin".split()
 
+# constructors whose first argument gives the result's shape: X.shape, or X itself for *_like
+SHAPED_BY_FIRST_ARGUMENT = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like",
+                                      "full_like"})
+
 FUNCTIONS: dict[str, Handler] = {
     # constructors
     "zeros": constructor(), "ones": constructor(), "empty": constructor(), "full": constructor(),

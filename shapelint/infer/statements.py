@@ -14,8 +14,7 @@ from ..shapes.errors import BroadcastError, ReshapeError, ShapeError
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     LIST, NONE, UNKNOWN, Array, ArrayOrList, DictLit, Int, NoneVal, Obj, Origin, Scalar, ShapeOf, Truth, Tup, Unknown,
-    Value,
-    as_item, dims_of, is_arraylike, is_list, is_string, join, present, shape_of,
+    Value, as_item, dims_of, is_arraylike, is_list, is_string, join, present, shape_of,
 )
 from ..shapes import Shape
 from . import inplace_rank

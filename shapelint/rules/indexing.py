@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..numpy_api import SHAPED_BY_FIRST_ARGUMENT
 from ..shapes import fmt_shape
 from ..values import Array, from_docstring
 from .base import Rule
@@ -13,10 +14,6 @@ def _count(k: int, one: str, many: str) -> str:
     return f"{k} {one}" if k == 1 else f"{k} {many}"
 
 
-# constructors whose first argument gives the shape: X.shape, or X itself for the *_like ones
-MAKERS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
-
-
 def _documented_shape(ctx, value) -> bool:
     """Whether ``value``'s shape is a docstring's: the documented value itself, or an array made
     with its shape (pykoopman's ``y = np.zeros(x.shape)`` for ``x`` documented ``(2,)``)."""
@@ -24,7 +21,7 @@ def _documented_shape(ctx, value) -> bool:
         return True
     node = value.origin.node if value.origin is not None and value.origin.kind == "call" else None
     if not isinstance(node, cst.Call) or not node.args or type(node.func) is not cst.Attribute \
-            or node.func.attr.value not in MAKERS:
+            or node.func.attr.value not in SHAPED_BY_FIRST_ARGUMENT:
         return False
     arg = node.args[0].value
     if type(arg) is cst.Attribute and arg.attr.value == "shape":
