@@ -8,7 +8,8 @@ Before anything is written, each fix is validated:
 1. the fixed text parses (libcst, as the engine parses it);
 2. the change is what it claims to be, compared on Python's syntax tree: a fix that replaces
    an expression changes exactly that expression, into a rearrangement of the same operands
-   (reordered, transposed) or into the same reduction with ``keepdims=True``; any other fix
+   (reordered, transposed), into the same reduction with ``keepdims=True``, or into the same
+   subscript with its index moved behind full slices (``X[mask]`` into ``X[:, mask]``); any other fix
    (removing an unused suppression comment) leaves the syntax tree unchanged.  A replacement
    that would bind differently in its context (``x ** 2`` around a product) is parenthesised,
    or refused;
@@ -177,6 +178,17 @@ def _adds_keepdims(old: ast.expr, new: ast.expr) -> bool:
             and ast.dump(ast.Call(old.func, old.args, old.keywords + [added])) == ast.dump(new))
 
 
+def _moves_index(old: ast.expr, new: ast.expr) -> bool:
+    """``new`` is the subscript ``old`` with its one index moved behind full slices: ``X[mask]``
+    into ``X[:, mask]`` (SL017's fix)."""
+    if not (isinstance(old, ast.Subscript) and isinstance(new, ast.Subscript)) or isinstance(old.slice, ast.Tuple):
+        return False
+    items = new.slice.elts if isinstance(new.slice, ast.Tuple) else []
+    return (len(items) >= 2 and ast.dump(items[-1]) == ast.dump(old.slice) and ast.dump(new.value) == ast.dump(old.value)
+            and all(isinstance(i, ast.Slice) and i.lower is None and i.upper is None and i.step is None
+                    for i in items[:-1]))
+
+
 def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
     """The fix (its replacement parenthesised if need be) when it replaces exactly one expression
     by a rearrangement of the same operands; None otherwise."""
@@ -187,7 +199,8 @@ def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
         return None
     if ast.dump(old_expr) == ast.dump(new_expr):
         return None
-    if sorted(_leaves(old_expr)) != sorted(_leaves(new_expr)) and not _adds_keepdims(old_expr, new_expr):
+    if sorted(_leaves(old_expr)) != sorted(_leaves(new_expr)) and not _adds_keepdims(old_expr, new_expr) \
+            and not _moves_index(old_expr, new_expr):
         return None
     lines = split_lines(original)
     where = (f.line, _byte_col(lines, f.line, f.column), f.end_line, _byte_col(lines, f.end_line, f.end_column))

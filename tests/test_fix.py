@@ -224,6 +224,22 @@ def test_validate_refuses_what_is_not_a_rearrangement(replacement):
     assert fixer.validate(SOURCE, tree(SOURCE), Fix(5, 5, 5, 10, replacement)) is None
 
 
+MASKED = "def f(X, m):\n    return X[m]\n"
+
+
+@pytest.mark.parametrize("replacement, accepted", [
+    ("X[:, m]", True),        # SL017's fix: the mask moved to the axis it fits
+    ("X[:, :, m]", True),
+    ("X[m, :]", False),       # not a move behind full slices
+    ("X[1:, m]", False),
+    ("X[:, n]", False),       # another index
+    ("Y[:, m]", False),       # another array
+])
+def test_validate_accepts_only_a_mask_moved_behind_full_slices(replacement, accepted):
+    got = fixer.validate(MASKED, tree(MASKED), Fix(2, 12, 2, 16, replacement))
+    assert (got is not None) == accepted
+
+
 def test_validate_refuses_a_span_that_is_not_the_expression():
     assert fixer.validate(SOURCE, tree(SOURCE), Fix(5, 5, 5, 8, "b.T")) is None  # "a @" is no expression
     assert fixer.validate(SOURCE, tree(SOURCE), Fix(9, 1, 9, 2, "x")) is None  # outside the file

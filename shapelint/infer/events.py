@@ -20,6 +20,8 @@ KINDS = {
     "shape-unpack": "target (node), operand (node), rank, names, starred",
     "call-unpack": "argument (node), vval, rank, names, starred, param, function, unpack (the callee's Assign), "
                    "module (the callee's, when another file), foreign",
+    "index": "base (node), bval, count: more indices than bval has dimensions",
+    "mask": "base (node), bval, mask (node), mval, error (IndexError_): a mask without the sizes of its axes",
     "reveal": "arg (node), vval",
     "concat": "operand (node), error (ConcatError)",
     "einsum": "error (EinsumError)",

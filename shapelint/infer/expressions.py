@@ -294,8 +294,13 @@ class ExpressionsMixin:
         if not isinstance(base, Array) or any(isinstance(it, Unknown) for it in items):
             return Array(None) if isinstance(base, Array) else UNKNOWN
         try:
-            shape = ops.index(base.shape, items)
+            shape = ops.index(base.shape, items, self.distinct)
         except IndexError_ as exc:
+            if exc.item is not None:
+                mask = node.slice[exc.item].slice.value  # type: ignore[union-attr]
+                self.emit("mask", node, base=node.value, bval=base, mask=mask, mval=self.values.get(id(mask)),
+                          error=exc)
+                return Array(None)
             if exc.reason == "too many indices" and base.shape.dims \
                     and not any(isinstance(it, ops.Advanced) for it in items):
                 # not a 0-d array: an item of an object array is one (scipy's loadmat cells,

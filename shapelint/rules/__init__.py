@@ -14,6 +14,7 @@ ALL_RULES: list[Rule] = sorted(
         broadcast.ERROR, broadcast.OUTER, contract.RULE, reshape.RULE, axis.RULE, broadcast.INPLACE,
         meta.SYNTAX, meta.INTERNAL, declarations.RULE, suppression.RULE,
         concat.RULE, einsum.RULE, reduction.RULE, reduction.MISALIGNED, unpack.RULE, indexing.RULE,
+        indexing.MASK,
     ],
     key=lambda r: r.code,
 )

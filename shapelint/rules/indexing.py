@@ -1,12 +1,13 @@
-"""SL016 too-many-indices."""
+"""SL016 too-many-indices, SL017 mask-mismatch."""
 
 from __future__ import annotations
 
 import libcst as cst
 
 from ..numpy_api import SHAPED_BY_FIRST_ARGUMENT
-from ..shapes import fmt_shape
-from ..values import Array, from_docstring
+from ..shapes import dim as D
+from ..shapes import fmt_dim, fmt_shape
+from ..values import Array, from_docstring, shape_of
 from .base import Rule
 
 
@@ -79,5 +80,78 @@ RULE = Rule(
     H = np.zeros((3, 3))
     H[0, :] = inertia[0:3]
     ```
+    """,
+)
+
+
+def _fix(ctx, event, shape, mask_shape):
+    """``X[mask]`` whose 1-D mask has the size of exactly one other axis of X: ``X[:, mask]``
+    (and so on), the one change that makes it index."""
+    node = event.node
+    if len(node.slice) != 1 or len(mask_shape.dims) != 1:
+        return None, None
+    m = mask_shape.dims[0]
+    fits = [k for k, d in enumerate(shape.dims) if D.equal(m, d, ctx.settings.distinct_symbols) is True]
+    if len(fits) != 1 or fits[0] == 0:
+        return None, None
+    text = f"{ctx.source(node.value)}[{':, ' * fits[0]}{ctx.source(event.data['mask'])}]"
+    return (node, text), f"the mask has the size of axis {fits[0]}: index that axis, {text}"
+
+
+def check_mask(event, ctx) -> None:
+    d = event.data
+    base, mval = d["bval"], d["mval"]
+    if ctx.documentation_only([base, mval]):
+        return  # a documented mask on a documented array: the two docstrings disagree, not the code
+    err = d["error"]
+    shape, mask_shape = base.shape, shape_of(mval)
+    b, m = ctx.code(d["base"]), ctx.code(d["mask"])
+    size, msize = err.dims
+    msg = (f"{ctx.code(event.node)}: the boolean mask {m} {fmt_shape(mask_shape)} does not fit {b} "
+           f"{fmt_shape(shape)}: axis {err.axis} has size {fmt_dim(size)}, the mask size {fmt_dim(msize)} "
+           f"(IndexError: boolean index did not match indexed array along axis {err.axis})")
+    fix, help_ = _fix(ctx, event, shape, mask_shape) if mask_shape is not None else (None, None)
+    if help_ is None:
+        help_ = f"make {m} from an array with {b}'s sizes, or put it at the axes it was made for"
+    ctx.report(MASK, event.node, msg, [ctx.describe(d["base"], base), ctx.describe(d["mask"], mval)], help_, fix=fix)
+
+
+MASK = Rule(
+    code="SL017",
+    name="mask-mismatch",
+    severity="error",
+    summary="A boolean mask indexes axes whose sizes are not its own.",
+    events=("mask",),
+    check=check_mask,
+    doc="""
+    ## What it does
+    Reports `x[mask]`, `x[:, mask]` and `x[mask] = v` where `mask` is known to be boolean (a
+    comparison, `~`, `&` or `|` of comparisons) and one of its sizes differs from the size of the
+    axis it stands for: a mask of `k` dimensions takes the next `k` axes of `x`, each of exactly
+    its size. Sizes are compared as elsewhere: differently named sizes differ (unless
+    `distinct-symbols = false`), and a size against a literal is not decided. A mask and an array
+    that are both parameters exactly as their docstrings describe them are not compared
+    (`--trust-docstrings` does), nor is an index whose dtype is not known (`X[idx]`).
+
+    ## Why is this bad?
+    numpy raises `IndexError: boolean index did not match indexed array along axis 0; size of
+    axis is 13 but size of corresponding boolean axis is 5`. A mask does not broadcast, not even
+    from size 1. The usual cause is a mask over columns applied to rows (or the reverse), or a
+    mask made from another array than the one it selects from.
+
+    ## Example
+    ```python
+    def keep_features(X: Float[np.ndarray, "n d"], scores: Float[np.ndarray, "d"]):
+        keep = scores > 0.5   # (d,): one entry per feature
+        return X[keep]        # selects rows
+    ```
+
+    ## Use instead
+    ```python
+    def keep_features(X: Float[np.ndarray, "n d"], scores: Float[np.ndarray, "d"]):
+        keep = scores > 0.5
+        return X[:, keep]
+    ```
+    `shapelint --fix` makes that change when the mask has the size of exactly one other axis.
     """,
 )

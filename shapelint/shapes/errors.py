@@ -54,7 +54,10 @@ class ReshapeError(ShapeError):
 @dataclass
 class IndexError_(ShapeError):
     shape: Shape
-    reason: str
+    reason: str  # "too many indices", "boolean index did not match", ...
+    axis: Optional[int] = None  # for a mask: the first axis whose size it does not have
+    dims: tuple[MaybeDim, ...] = ()  # (the axis's size, the mask's)
+    item: Optional[int] = None  # the mask's place in the index
 
 
 class CallError(ShapeError):

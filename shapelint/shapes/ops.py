@@ -507,10 +507,53 @@ def _slice_len(n: MaybeDim, s: Slice) -> MaybeDim:
     return None
 
 
-def index(shape: MaybeShape, items: Sequence[object]) -> MaybeShape:
-    """x[items]: items are ints (Dim or int), Slice, NEWAXIS, ELLIPSIS, ARRAY or None (unknown scalar)."""
+def _consumes(it: object) -> Optional[int]:
+    """How many axes an index item takes (None: not known; an ellipsis is counted apart)."""
+    if it is NEWAXIS or it is ELLIPSIS:
+        return 0
+    if isinstance(it, Advanced):
+        if it.boolean is True:
+            return len(it.shape.dims) if it.shape is not None and it.shape.fixed else None
+        return 1 if it.boolean is False else None
+    return None if it is ARRAY else 1
+
+
+def check_masks(shape: Shape, items: Sequence[object], distinct: bool = True) -> None:
+    """A boolean mask must have the very sizes of the axes it takes (no broadcasting, not even
+    from 1): ``X[mask]`` with ``mask`` of ``(n_features,)`` on ``X`` of ``(n_samples, n_features)``
+    raises "boolean index did not match indexed array along axis 0"."""
+    if not shape.fixed:
+        return
+    counts = [_consumes(it) for it in items]
+    if any(c is None for c in counts) and any(it is ELLIPSIS for it in items):
+        return
+    ellipsis = len(shape.dims) - sum(c for c in counts if c is not None)
+    if ellipsis < 0:
+        return  # too many indices: numpy says that first
+    at: Optional[int] = 0
+    for pos, (it, c) in enumerate(zip(items, counts)):
+        if at is None:
+            return
+        if it is ELLIPSIS:
+            at += ellipsis
+            continue
+        if isinstance(it, Advanced) and it.boolean is True and c is not None:
+            for j, m in enumerate(it.shape.dims):
+                k = at + j
+                if m is not None and m.value == 0:
+                    continue  # numpy lets a mask's axis of size 0 stand for any axis
+                if k < len(shape.dims) and D.equal(m, shape.dims[k], distinct) is False:
+                    raise IndexError_(shape, "boolean index did not match", axis=k, dims=(shape.dims[k], m), item=pos)
+        at = None if c is None else at + c
+
+
+def index(shape: MaybeShape, items: Sequence[object], distinct: bool = True) -> MaybeShape:
+    """x[items]: items are ints (Dim or int), Slice, NEWAXIS, ELLIPSIS, ARRAY or None (unknown
+    scalar).  ``distinct``: sizes named apart differ, for a boolean mask against its axes."""
     if shape is None:
         return None
+    if any(isinstance(it, Advanced) and it.boolean is True for it in items):
+        check_masks(shape, items, distinct)
     if any(it is ARRAY for it in items):
         return None
     arrays = [k for k, it in enumerate(items) if isinstance(it, Advanced)]
