@@ -104,6 +104,8 @@ def check_mask(event, ctx) -> None:
     if ctx.documentation_only([base, mval]):
         return  # a documented mask on a documented array: the two docstrings disagree, not the code
     err = d["error"]
+    if not ctx.settings.trust_docstrings and all(D.is_documented(x) for x in err.dims):
+        return  # two docstring names: umap documents data as (n_samples, n_features), square when precomputed
     shape, mask_shape = base.shape, shape_of(mval)
     b, m = ctx.code(d["base"]), ctx.code(d["mask"])
     size, msize = err.dims
@@ -131,7 +133,9 @@ MASK = Rule(
     its size. Sizes are compared as elsewhere: differently named sizes differ (unless
     `distinct-symbols = false`), and a size against a literal is not decided. A mask and an array
     that are both parameters exactly as their docstrings describe them are not compared
-    (`--trust-docstrings` does), nor is an index whose dtype is not known (`X[idx]`).
+    (`--trust-docstrings` does), nor two sizes that are both docstring names (docstrings are hints:
+    umap documents `data` as `(n_samples, n_features)`, and it is square when precomputed), nor an
+    index whose dtype is not known (`X[idx]`).
 
     ## Why is this bad?
     numpy raises `IndexError: boolean index did not match indexed array along axis 0; size of
