@@ -10,7 +10,9 @@ import libcst as cst
 
 from .. import numpy_api
 from ..shapes import Dim, ops
-from ..shapes.errors import AxisError, BroadcastError, CallError, IndexError_, MatmulError, ReshapeError, ShapeError
+from ..shapes.errors import (
+    AxisError, BroadcastError, CallError, IndexError_, MatmulError, OperandError, ReshapeError, ShapeError,
+)
 from ..shapes.unify import Bindings, instantiate, match
 from ..values import (
     NEVER, NONE, UNKNOWN, Args, Array, DictLit, Int, Made, MadeMethod, Never, NoneVal, Obj, Origin, Partial, Scalar,
@@ -304,6 +306,16 @@ class CallsMixin:
         return args, kwargs, star, nodes
 
     @staticmethod
+    def _operand_pairs(node, operands: list, a: Args) -> list:
+        """(node, value) of every argument: the receiver first, then positional, then keyword."""
+        positional = [a.kwargs["self"]] + a.args if "self" in a.kwargs else a.args
+        pairs = list(zip(operands, positional))
+        if type(node) is cst.Call:
+            pairs += [(arg.value, a.kwargs[arg.keyword.value]) for arg in node.args
+                      if arg.keyword is not None and arg.keyword.value in a.kwargs]
+        return pairs
+
+    @staticmethod
     def _chain_step(exc: MatmulError, operands: list, a: Args):
         """For a refusal at step k of a chain given as one list display: the nodes multiplied
         before it, the k-th element, the product's value, the element's value, every value."""
@@ -349,6 +361,9 @@ class CallsMixin:
             return Array(None)
         except CallError as exc:  # "concat" (SL010), "einsum" (SL011): the rule reads the whole call
             self.emit(exc.event, node, operands=operands, values=list(a.args), error=exc, op=name)
+            return Array(None)
+        except OperandError as exc:  # SL018: the rule finds which operand the shape is
+            self.emit("operand", node, operands=self._operand_pairs(node, operands, a), error=exc, op=name)
             return Array(None)
         except (IndexError_, ShapeError):
             return Array(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from . import axis, broadcast, contract, declarations, gradients, matmul, meta, reshape, suppression, transpose
-from . import concat, einsum, indexing, reduction, unpack
+from . import concat, einsum, indexing, operands, reduction, unpack
 from .base import Rule
 
 ALL_RULES: list[Rule] = sorted(
@@ -14,7 +14,7 @@ ALL_RULES: list[Rule] = sorted(
         broadcast.ERROR, broadcast.OUTER, contract.RULE, reshape.RULE, axis.RULE, broadcast.INPLACE,
         meta.SYNTAX, meta.INTERNAL, declarations.RULE, suppression.RULE,
         concat.RULE, einsum.RULE, reduction.RULE, reduction.MISALIGNED, unpack.RULE, indexing.RULE,
-        indexing.MASK,
+        indexing.MASK, operands.RULE,
     ],
     key=lambda r: r.code,
 )

@@ -10,6 +10,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from ..config import Settings
 from ..diagnostics import Diagnostic, Fix
+from ..numpy_api import SHAPED_BY_FIRST_ARGUMENT
 from ..shapes import fmt_shape
 from ..values import DOCUMENTED, Array, Origin, Value, from_docstring, shape_of
 from .base import Rule
@@ -93,6 +94,23 @@ class Context:
         (unless docstrings are trusted as contracts)."""
         return not self.settings.trust_docstrings and all(isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED
                    for v in values)
+
+    def shaped_by_docstring(self, value) -> bool:
+        """Whether ``value``'s shape is a docstring's: the documented value itself, or an array made
+        with its shape (pykoopman's ``y = np.zeros(x.shape)`` for ``x`` documented ``(2,)``)."""
+        if not isinstance(value, Array):
+            return False
+        if from_docstring(value.origin):
+            return True
+        node = value.origin.node if value.origin is not None and value.origin.kind == "call" else None
+        if not isinstance(node, cst.Call) or not node.args or type(node.func) is not cst.Attribute \
+                or node.func.attr.value not in SHAPED_BY_FIRST_ARGUMENT:
+            return False
+        arg = node.args[0].value
+        if type(arg) is cst.Attribute and arg.attr.value == "shape":
+            arg = arg.value
+        source = self.value_of(arg)
+        return isinstance(source, Array) and from_docstring(source.origin)
 
     def documented_against_itself(self, nodes) -> bool:
         """One documented value against itself, maybe transposed (``np.allclose(x, x.T)`` with

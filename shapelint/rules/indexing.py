@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from ..numpy_api import SHAPED_BY_FIRST_ARGUMENT
 from ..shapes import dim as D
 from ..shapes import fmt_dim, fmt_shape
-from ..values import Array, from_docstring, shape_of
+from ..values import shape_of
 from .base import Rule
 
 
@@ -15,26 +12,10 @@ def _count(k: int, one: str, many: str) -> str:
     return f"{k} {one}" if k == 1 else f"{k} {many}"
 
 
-def _documented_shape(ctx, value) -> bool:
-    """Whether ``value``'s shape is a docstring's: the documented value itself, or an array made
-    with its shape (pykoopman's ``y = np.zeros(x.shape)`` for ``x`` documented ``(2,)``)."""
-    if from_docstring(value.origin):
-        return True
-    node = value.origin.node if value.origin is not None and value.origin.kind == "call" else None
-    if not isinstance(node, cst.Call) or not node.args or type(node.func) is not cst.Attribute \
-            or node.func.attr.value not in SHAPED_BY_FIRST_ARGUMENT:
-        return False
-    arg = node.args[0].value
-    if type(arg) is cst.Attribute and arg.attr.value == "shape":
-        arg = arg.value
-    source = ctx.value_of(arg)
-    return isinstance(source, Array) and from_docstring(source.origin)
-
-
 def check(event, ctx) -> None:
     d = event.data
     value = d["bval"]
-    if not ctx.settings.trust_docstrings and _documented_shape(ctx, value):
+    if not ctx.settings.trust_docstrings and ctx.shaped_by_docstring(value):
         return  # the code's index states the rank; a docstring's shape is a hint (as for SL014)
     shape = value.shape
     rank, given = len(shape.dims), d["count"]

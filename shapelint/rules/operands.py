@@ -1,0 +1,108 @@
+"""SL018 invalid-operand."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ..shapes import fmt_shape
+from ..values import Array, Tup, shape_of
+from .base import Rule
+
+# refusals about the operand's own shape: the message says what that shape is
+SHAPE_REASONS = ("rank", "square", "size")
+# square matrices only: what takes any matrix instead
+SQUARE_ALTERNATIVES = {
+    "inv": "np.linalg.pinv gives a pseudo-inverse of any matrix",
+    "solve": "np.linalg.lstsq solves a system that is not square in the least-squares sense",
+    "det": None, "slogdet": None,
+    "eig": "np.linalg.svd factors a matrix that is not square",
+    "eigvals": "np.linalg.svd factors a matrix that is not square",
+}
+
+
+def _offending(pairs, err):
+    """The argument (node, value) whose shape numpy refuses: the first whose shape is the error's,
+    looking into list displays (``multi_dot([A, B])``); None when none is."""
+    for node, value in pairs:
+        if isinstance(value, Array) and value.shape == err.shape:
+            return node, value
+        if isinstance(value, Tup) and type(node) in (cst.List, cst.Tuple) and len(node.elements) == len(value.items):
+            for el, item in zip(node.elements, value.items):
+                if isinstance(item, Array) and item.shape == err.shape:
+                    return el.value, item
+    return None
+
+
+def check(event, ctx) -> None:
+    d = event.data
+    err = d["error"]
+    if err.func == "take" and d["op"] != "numpy.take":
+        return  # jax.numpy and the array API clamp or fill an index out of bounds; numpy raises
+    pairs = d["operands"]
+    arrays = [v for _, v in pairs if isinstance(v, Array)]
+    found = _offending(pairs, err)
+    if ctx.documentation_only(arrays) or (
+            found is not None and not ctx.settings.trust_docstrings and ctx.shaped_by_docstring(found[1])):
+        return  # the code states what it takes; a docstring's shape is a hint (as for SL016)
+    msg = f"{ctx.code(event.node)}: {err.detail}"
+    notes = []
+    if found is not None:
+        node, value = found
+        if err.reason in SHAPE_REASONS:
+            msg += f"; {ctx.code(node)} is {fmt_shape(shape_of(value))}"
+        notes.append(ctx.describe(node, value))
+    help_ = None
+    if err.reason == "square":
+        help_ = SQUARE_ALTERNATIVES.get(err.func)
+    ctx.report(RULE, event.node, msg, notes, help_)
+
+
+RULE = Rule(
+    code="SL018",
+    name="invalid-operand",
+    severity="error",
+    summary="An operand numpy refuses for its rank or sizes (`inv` of a non-square matrix, `diag` of a 3-D array, ...).",
+    events=("operand",),
+    check=check,
+    doc="""
+    ## What it does
+    Reports a numpy call that refuses its operand's shape for every value it could hold, where
+    no more specific rule applies:
+    - `np.linalg.inv`, `det`, `eig`, `cholesky`, `solve`, `matrix_power` of a matrix that is
+      not square, or of an array with fewer than two dimensions; `lstsq` of arrays that are not
+      two-dimensional; `norm` of an array with more than two dimensions without `axis`, or an
+      order the array's rank does not have;
+    - `np.diag` of a 3-D array, `np.triu`/`tril` or `np.sort` of a 0-d one, `np.cross` of
+      vectors that are not 2 or 3 long, `np.convolve` of arrays that are not 1-D,
+      `np.searchsorted` into an array that is not 1-D, `np.cov` of a 3-D array or of two
+      arrays with different numbers of observations;
+    - `np.split` into sections that do not divide the axis, `np.hsplit`/`vsplit`/`dsplit` of
+      arrays with too few dimensions, `np.take` of an index out of bounds, `np.repeat` with a
+      number of counts other than that of the elements, `np.tensordot` with axes the operands do not have,
+      `np.linalg.multi_dot` of an array that is not 1- or 2-D, `np.fft` transforms of 0-d
+      arrays or of no points, negative repetitions or orders (`np.tile`, `np.repeat`, `np.diff`).
+
+    Every refusal is checked against numpy on random concrete shapes. An operand whose shape
+    comes only from its docstring (or an array made with it) is not reported, since the call
+    states what it takes and a docstring's shape is a hint; `--trust-docstrings` reports it.
+    Nor is `take` outside numpy: `jax.numpy.take` fills an index out of bounds with NaN.
+
+    ## Why is this bad?
+    numpy raises (`LinAlgError: Last 2 dimensions of the array must be square`, `ValueError:
+    Input must be 1- or 2-d.`, `IndexError: index 5 is out of bounds`), but only when that
+    line runs. A matrix that is not square where the code inverts it usually means the wrong
+    product was formed earlier (`X.T @ Z` where `X.T @ X` was meant), or that a data matrix is
+    inverted where its pseudo-inverse was meant.
+
+    ## Example
+    ```python
+    X = np.zeros((n_samples, n_features))
+    w = np.linalg.inv(X) @ y
+    ```
+
+    ## Use instead
+    ```python
+    w = np.linalg.pinv(X) @ y
+    ```
+    """,
+)
