@@ -363,7 +363,8 @@ class CallsMixin:
             self.emit(exc.event, node, operands=operands, values=list(a.args), error=exc, op=name)
             return Array(None)
         except OperandError as exc:  # SL018: the rule finds which operand the shape is
-            self.emit("operand", node, operands=self._operand_pairs(node, operands, a), error=exc, op=name)
+            if not self.guarded:  # in a try that catches it, the refusal may be what the code wants
+                self.emit("operand", node, operands=self._operand_pairs(node, operands, a), error=exc, op=name)
             return Array(None)
         except (IndexError_, ShapeError):
             return Array(None)

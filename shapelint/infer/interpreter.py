@@ -37,6 +37,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.module_name = module_name
         self.distinct = settings.distinct_symbols
         self.silent = 0
+        self.guarded = 0  # inside a try whose handlers catch numpy's refusals (see ``catches_refusal``)
         self.capture: Optional[list] = None  # failures of a silent re-evaluation (inplace_rank)
         self.capture_level = 0
         self.raising = False  # the expression just evaluated certainly raises (see ``raised``)

@@ -39,8 +39,10 @@ def check(event, ctx) -> None:
     if err.func == "take" and d["op"] != "numpy.take":
         return  # jax.numpy and the array API clamp or fill an index out of bounds; numpy raises
     pairs = d["operands"]
-    arrays = [v for _, v in pairs if isinstance(v, Array)]
     found = _offending(pairs, err)
+    if found is not None and found[1].shape is not None and found[1].shape.fixed and not found[1].shape.dims:
+        return  # a 0-d array: to shapelint an item of an object array is one, and holds any value (GPy's Kds[d])
+    arrays = [v for _, v in pairs if isinstance(v, Array)]
     if ctx.documentation_only(arrays) or (
             found is not None and not ctx.settings.trust_docstrings and ctx.shaped_by_docstring(found[1])):
         return  # the code states what it takes; a docstring's shape is a hint (as for SL016)
@@ -85,7 +87,11 @@ RULE = Rule(
     Every refusal is checked against numpy on random concrete shapes. An operand whose shape
     comes only from its docstring (or an array made with it) is not reported, since the call
     states what it takes and a docstring's shape is a hint; `--trust-docstrings` reports it.
-    Nor is `take` outside numpy: `jax.numpy.take` fills an index out of bounds with NaN.
+    Nor is a 0-d operand (an item of an object array is 0-d to shapelint, and holds whatever
+    was stored in it), a call inside a `try` whose handlers catch the refusal (`ValueError`,
+    `LinAlgError`, `IndexError`, `TypeError`, `Exception`, a bare `except`), where failing may be
+    what the code wants, or `take` outside numpy: `jax.numpy.take` fills an index out of bounds
+    where numpy raises.
 
     ## Why is this bad?
     numpy raises (`LinAlgError: Last 2 dimensions of the array must be square`, `ValueError:

@@ -1054,7 +1054,11 @@ def svd(shape: MaybeShape, full_matrices: bool = True, compute_uv: bool = True, 
 
 
 def qr(shape: MaybeShape, mode: str = "reduced", distinct: bool = True):
-    """(q, r) for "reduced" / "complete", r alone for "r", (h, tau) for "raw"."""
+    """(q, r) for "reduced" / "complete", r alone for "r", (h, tau) for "raw"; numpy 2 still
+    takes the deprecated "full"/"f" (as "reduced") and "economic"/"e" (one array, a's shape)."""
+    mode = "reduced" if mode in ("full", "f") else mode
+    if mode in ("economic", "e"):
+        return _matrices(shape, "qr", square=False)
     if mode not in ("reduced", "complete", "r", "raw"):
         raise OperandError(shape, "qr", "args", f"unrecognized mode {mode!r}")
     s = _matrices(shape, "qr", square=False)
