@@ -170,6 +170,21 @@ def reduction(tuple_ok: bool = True, axis_pos: int = 1, self_arg: bool = False, 
     return h
 
 
+def average(a: Args) -> Value:
+    """np.average(a, axis, weights, returned, keepdims=): a reduction whose weights must fit a;
+    with returned=True, the average and the sum of the weights, both of the average's shape."""
+    returned = _bool_arg(a, 3, "returned")
+    w = a.get(2, "weights")
+    if w is not None and not isinstance(w, NoneVal):
+        axis = _axis_arg(a, 1)
+        if axis is not MISSING:
+            split_and_stats.average_weights(a.shape(0, "a"), shape_of(w), axis, a.distinct)
+    if returned is MISSING:
+        return UNKNOWN  # an array or a pair
+    out = reduction()(a)
+    return Tup((out, _arr(shape_of(out)))) if returned else out
+
+
 def cumulative(self_arg: bool = False) -> Handler:
     def h(a: Args) -> Value:
         x = shape_of(a.get(None if self_arg else 0, "self" if self_arg else "a"))
@@ -1133,7 +1148,7 @@ FUNCTIONS.update({name: reduction() for name in REDUCTIONS})
 FUNCTIONS.update({"prod": reduction(fold=lambda x, y: x * y), "product": reduction(fold=lambda x, y: x * y),
                   "sum": reduction(fold=lambda x, y: x + y)})
 FUNCTIONS.update({name: reduction(tuple_ok=False) for name in ARG_REDUCTIONS})
-FUNCTIONS["average"] = reduction()
+FUNCTIONS["average"] = average
 FUNCTIONS.update({
     # joining
     "concatenate": concatenate, "append": append, "stack": stack, "vstack": joiner(ops.vstack),

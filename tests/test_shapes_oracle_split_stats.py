@@ -166,3 +166,52 @@ def test_symbolic_results_hold_for_their_instances(data, op, mode):
         ours, theirs = (lambda: (ss.split(sy.shape(shape), k, 0, equal=False) or [None])[0],
                         lambda: np.array_split(arr(shape), k)[0])
     check_symbolic(op, mode, sy, ours, theirs)
+
+
+@st.composite
+def average_case(draw):
+    """a's shape, an axis (None, an int, a tuple), and weights of a's shape, of a's sizes along
+    the axis, or of any shape."""
+    shape = draw(small)
+    axis = draw(st.one_of(st.none(), st.integers(-3, 3), st.lists(st.integers(-3, 3), min_size=1, max_size=2).map(tuple)))
+    kind = draw(st.sampled_from(["none", "same", "along", "any"]))
+    weights = None if kind == "none" else shape if kind == "same" else draw(small)
+    if kind == "along" and axis is not None:
+        axes = (axis,) if isinstance(axis, int) else axis
+        if all(-len(shape) <= k < len(shape) for k in axes):
+            weights = tuple(shape[k] for k in axes)
+    return shape, axis, weights
+
+
+@SETTINGS
+@given(case=average_case(), returned=st.booleans(), keepdims=st.booleans())
+def test_average(case, returned, keepdims):
+    """np.average through the table's handler: the weights checked against a, and with
+    returned=True the average and the sum of weights, both of the average's shape."""
+    from shapelint import numpy_api
+    from shapelint.values import NONE, Args, Array, Int, Tup
+
+    shape, axis, weights = case
+    if not shape and axis in (0, -1) and weights in (None, ()):
+        return  # np.mean's refusal of axis 0 on a 0-d array, which ops.reduce accepts (test_shapes_oracle)
+    axis_value = NONE if axis is None else Int(Dim.lit(axis)) if isinstance(axis, int) else \
+        Tup(tuple(Int(Dim.lit(k)) for k in axis))
+    kwargs = {"axis": axis_value, "returned": Int(Dim.lit(int(returned))), "keepdims": Int(Dim.lit(int(keepdims)))}
+    if weights is not None:
+        kwargs["weights"] = Array(S(weights))
+
+    def ours():
+        out = numpy_api.FUNCTIONS["average"](Args([Array(S(shape))], kwargs))
+        return [v.shape for v in out.items] if isinstance(out, Tup) else [out.shape]
+
+    def theirs():
+        w = None if weights is None else np.ones(weights)
+        out = np.average(np.ones(shape), axis=axis, weights=w, returned=returned, keepdims=keepdims)
+        return out if returned else (out,)
+
+    try:
+        expected = numpy_shapes(theirs)
+    except ZeroDivisionError:
+        return  # weights that sum to zero (an empty axis): a refusal for the values, not the shapes
+    what = f"average({shape}, axis={axis}, weights={weights}, returned={returned}, keepdims={keepdims})"
+    assert_agree_many(run_ops_many(ours), expected, what)

@@ -53,6 +53,9 @@ def check(event, ctx) -> None:
         if err.reason in SHAPE_REASONS:
             msg += f"; {ctx.code(node)} is {fmt_shape(shape_of(value))}"
         notes.append(ctx.describe(node, value))
+    # the other arrays of the call, with where each came from (np.average's a beside its weights)
+    notes += [ctx.describe(n, v) for n, v in pairs if isinstance(v, Array) and v.shape is not None
+              and (found is None or n is not found[0])][:2]
     help_ = None
     if err.reason == "square":
         help_ = SQUARE_ALTERNATIVES.get(err.func)
@@ -78,6 +81,8 @@ RULE = Rule(
       vectors that are not 2 or 3 long, `np.convolve` of arrays that are not 1-D,
       `np.searchsorted` into an array that is not 1-D, `np.cov` of a 3-D array or of two
       arrays with different numbers of observations;
+    - `np.average` with weights that have neither the array's shape nor its sizes along `axis`
+      (or no `axis` for weights of another shape);
     - `np.split` into sections that do not divide the axis, `np.hsplit`/`vsplit`/`dsplit` of
       arrays with too few dimensions, `np.take` of an index out of bounds, `np.repeat` with a
       number of counts other than that of the elements, `np.tensordot` with axes the operands do not have,

@@ -55,6 +55,32 @@ def directional_split(shape: MaybeShape, sections: Sections, direction: str) -> 
     return split(shape, sections, axis, equal=True)
 
 
+def _same(a: Shape, b: Shape, distinct: bool) -> Optional[bool]:
+    """Are two fixed shapes the same tuple of sizes: True, False, or None (not decided)."""
+    if len(a.dims) != len(b.dims):
+        return False
+    verdicts = [D.equal(x, y, distinct) for x, y in zip(a.dims, b.dims)]
+    return False if False in verdicts else True if all(verdicts) else None
+
+
+def average_weights(a: MaybeShape, weights: MaybeShape, axis, distinct: bool = True) -> None:
+    """np.average(a, axis, weights): weights of a's shape, or of the sizes of a along ``axis``
+    (in its order); numpy refuses other weights, and weights of another shape without an axis."""
+    if a is None or weights is None or not a.fixed or not weights.fixed:
+        return
+    same = _same(a, weights, distinct)
+    if same is not False:
+        return
+    if axis is None:
+        raise OperandError(weights, "average", "args", "axis must be specified when the shapes of a and weights differ")
+    axes = [normalize_axis(k, len(a.dims), a) for k in ((axis,) if isinstance(axis, int) else axis)]
+    along = Shape(tuple(a.dims[k] for k in axes))
+    if _same(along, weights, distinct) is False:
+        where = f"axis {axes[0]}" if len(axes) == 1 else f"axes {tuple(axes)}"
+        raise OperandError(weights, "average", "weights", f"weights {weights} fit neither a {a} nor its sizes "
+                           f"along {where}, {along}")
+
+
 def cov(m: MaybeShape, y: MaybeShape = None, rowvar: bool = True, with_y: bool = False,
         distinct: bool = True) -> MaybeShape:
     """np.cov / np.corrcoef(m, y=None, rowvar=True): one row and column per variable, squeezed
@@ -175,5 +201,5 @@ def multi_dot(shapes: Sequence[MaybeShape], distinct: bool = True) -> MaybeShape
     return out
 
 
-__all__ = ["split", "directional_split", "cov", "convolve", "searchsorted", "histogram", "indices",
+__all__ = ["split", "directional_split", "average_weights", "cov", "convolve", "searchsorted", "histogram", "indices",
            "unravel_index", "multi_dot", "SCALAR"]
