@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import copy
 import difflib
 import io
 import os
@@ -189,6 +190,15 @@ def _moves_index(old: ast.expr, new: ast.expr) -> bool:
                     for i in items[:-1]))
 
 
+def _loaded(node: ast.expr) -> ast.expr:
+    """``node`` as an expression parsed alone reads it: an assignment's target ``X[mask]`` stores
+    (its ctx is Store), the same text in eval mode loads."""
+    if isinstance(getattr(node, "ctx", None), (ast.Store, ast.Del)):
+        node = copy.copy(node)
+        node.ctx = ast.Load()  # type: ignore[attr-defined]
+    return node
+
+
 def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
     """The fix (its replacement parenthesised if need be) when it replaces exactly one expression
     by a rearrangement of the same operands; None otherwise."""
@@ -212,8 +222,11 @@ def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
         ) == where:
             target = node
             break
-    if target is None or ast.dump(target) != ast.dump(old_expr):
+    if target is None or ast.dump(_loaded(target)) != ast.dump(old_expr):
         return None
+    if not isinstance(getattr(target, "ctx", ast.Load()), ast.Load):  # X[mask] = v: the new target stores too
+        new_expr = copy.copy(new_expr)
+        new_expr.ctx = type(target.ctx)()  # type: ignore[attr-defined]
     expected_tree = _parse(original)
     if expected_tree is None:
         return None

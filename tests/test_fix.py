@@ -240,6 +240,19 @@ def test_validate_accepts_only_a_mask_moved_behind_full_slices(replacement, acce
     assert (got is not None) == accepted
 
 
+STORED = "def f(X, m):\n    X[m] = 0.0\n"
+
+
+@pytest.mark.parametrize("replacement, accepted", [("X[:, m]", True), ("X[m, :]", False), ("Y[:, m]", False)])
+def test_validate_moves_a_mask_in_an_assignment_target(replacement, accepted):
+    """``X[m] = v``: the target stores (ast's Store context) where the same text parsed alone
+    loads; the fix is still the same subscript with its mask moved, and the result still stores."""
+    got = fixer.validate(STORED, tree(STORED), Fix(2, 5, 2, 9, replacement))
+    assert (got is not None) == accepted
+    if accepted:
+        assert fixer.splice(STORED, [got]) == "def f(X, m):\n    X[:, m] = 0.0\n"
+
+
 def test_validate_refuses_a_span_that_is_not_the_expression():
     assert fixer.validate(SOURCE, tree(SOURCE), Fix(5, 5, 5, 8, "b.T")) is None  # "a @" is no expression
     assert fixer.validate(SOURCE, tree(SOURCE), Fix(9, 1, 9, 2, "x")) is None  # outside the file
