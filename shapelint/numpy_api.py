@@ -905,6 +905,29 @@ def choice(a: Args) -> Value:
     return _arr(more_ops.choice(count, rank, asked))
 
 
+def interp(a: Args) -> Value:
+    return _arr(split_and_stats.interp(_array_like_shape(a.get(0, "x")), _array_like_shape(a.get(1, "xp")),
+                                       _array_like_shape(a.get(2, "fp")), a.distinct))
+
+
+def multivariate_normal(a: Args) -> Value:
+    """np.random.multivariate_normal and Generator.multivariate_normal(mean, cov, size)."""
+    size = a.get(2, "size")
+    asked = SCALAR if size is None or isinstance(size, NoneVal) else _shape_arg(size)
+    return _arr(split_and_stats.multivariate_normal(_array_like_shape(a.get(0, "mean")),
+                                                    _array_like_shape(a.get(1, "cov")), asked, a.distinct))
+
+
+def polyfit(a: Args) -> Value:
+    """np.polyfit(x, y, deg, rcond, full, w, cov): the coefficients, when neither full nor cov."""
+    deg = int_of(a.get(2, "deg"))
+    w = a.get(5, "w")
+    plain = all(_bool_arg(a, pos, name) is False for pos, name in ((4, "full"), (6, "cov")))
+    return _arr(split_and_stats.polyfit(_array_like_shape(a.get(0, "x")), _array_like_shape(a.get(1, "y")), deg,
+                                        None if w is None or isinstance(w, NoneVal) else _array_like_shape(w),
+                                        plain, a.distinct))
+
+
 def fft(kind: str) -> Handler:
     """np.fft.fft / ifft ("c"), rfft ("r"), irfft ("ir")(a, n=None, axis=-1)."""
     def h(a: Args) -> Value:
@@ -1176,7 +1199,7 @@ FUNCTIONS.update({
     "percentile": quantile, "quantile": quantile, "nanpercentile": quantile, "nanquantile": quantile,
     "nonzero": nonzero(), "argwhere": lambda a: _arr(more_ops.argwhere(a.shape(0, "a"))),
     "flatnonzero": lambda a: _arr(Shape((None,))) if a.shape(0, "a") is not None else _arr(None),
-    "meshgrid": meshgrid, "random.choice": choice,
+    "meshgrid": meshgrid, "random.choice": choice, "random.multivariate_normal": multivariate_normal,
     # FFT
     "fft.fft": fft("c"), "fft.ifft": fft("c"), "fft.rfft": fft("r"), "fft.irfft": fft("ir"),
     "fft.fft2": fft_same((-2, -1), True), "fft.ifft2": fft_same((-2, -1), True),
@@ -1188,7 +1211,7 @@ FUNCTIONS.update({
     "vsplit": splitting(direction="v"), "dsplit": splitting(direction="d"),
     "cov": covariance("m"), "corrcoef": covariance("x"),
     "convolve": convolution("full"), "correlate": convolution("valid"),
-    "searchsorted": searchsorted, "interp": lambda a: _arr(_array_like_shape(a.get(0, "x"))),
+    "searchsorted": searchsorted, "interp": interp, "polyfit": polyfit,
     "histogram": histogram, "partition": sorted_like("sort", 2), "argpartition": sorted_like("argsort", 2),
     "bincount": lambda a: _arr(Shape((None,))) if not a.star else _arr(None),
     "unique": lambda a: _arr(Shape((None,))) if len(a.args) == 1 and not a.kwargs else UNKNOWN,
@@ -1205,6 +1228,7 @@ GENERATOR_METHODS: dict[str, Handler] = {
     "normal": sized(2), "uniform": sized(2), "standard_normal": sized(0), "random": sized(0),
     "integers": sized(2), "exponential": sized(1), "binomial": sized(2), "poisson": sized(1),
     "beta": sized(2), "gamma": sized(2), "laplace": sized(2), "logistic": sized(2), "choice": choice,
+    "multivariate_normal": multivariate_normal,
 }
 
 # methods a torch.Tensor has under numpy's names, with other shapes or errors: transpose(0, 1)

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from shapelint.shapes import Dim, Shape
+from shapelint.shapes import SCALAR, Dim, Shape, ShapeError, concrete
 from shapelint.shapes import split_and_stats as ss
 from shapelint.shapes.errors import MatmulError
-from test_shapes_oracle import S, arr, check, shapes
+from test_shapes_oracle import S, arr, assert_agree, check, refused, run_numpy, shapes
 from test_shapes_oracle_more import FEW, SETTINGS, assert_agree_many, numpy_shapes, run_ops_many
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning", "ignore::DeprecationWarning")
@@ -215,3 +215,67 @@ def test_average(case, returned, keepdims):
         return  # weights that sum to zero (an empty axis): a refusal for the values, not the shapes
     what = f"average({shape}, axis={axis}, weights={weights}, returned={returned}, keepdims={keepdims})"
     assert_agree_many(run_ops_many(ours), expected, what)
+
+
+vector_or_not = st.lists(st.integers(0, 4), min_size=0, max_size=2).map(tuple)  # 0-d, 1-D or 2-D
+
+
+@st.composite
+def fitting(draw, *ranks):
+    """Shapes that usually fit together: each of the given rank, starting with one shared size;
+    sometimes any shape of up to 2 dimensions instead (a refusal, mostly)."""
+    n = draw(st.integers(0, 4))
+    out = []
+    for rank in ranks:
+        if draw(st.integers(0, 3)) == 0:
+            out.append(draw(vector_or_not))
+        else:
+            out.append((n,) + tuple(draw(st.integers(0, 4)) if k else n for k in range(1, rank)))
+    return out
+
+
+@SETTINGS
+@given(shapes_=fitting(1, 1), x=small, periodic=st.booleans())
+def test_interp(shapes_, x, periodic):
+    xp, fp = shapes_
+    # sample points increasing, so that numpy's answer depends on the shapes alone
+    points = np.arange(int(np.prod(xp)), dtype=float).reshape(xp)
+    kwargs = {"period": 10.0} if periodic else {}
+    check(lambda: ss.interp(S(x), S(xp), S(fp)), lambda: np.interp(arr(x), points, arr(fp), **kwargs),
+          f"interp({x}, {xp}, {fp}, periodic={periodic})")
+
+
+@SETTINGS
+@given(shapes_=fitting(1, 2), square=st.booleans(), size=st.one_of(st.none(), small), legacy=st.booleans())
+def test_multivariate_normal(shapes_, square, size, legacy):
+    mean, cov = shapes_
+    if square and len(cov) == 2:
+        cov = (cov[0], cov[0])
+    draw = np.random.multivariate_normal if legacy else np.random.default_rng(0).multivariate_normal
+    # a valid covariance where it is square, so that only the shapes can fail
+    values = np.eye(cov[0]) if len(cov) == 2 and cov[0] == cov[1] else arr(cov)
+    what = f"multivariate_normal({mean}, {cov}, size={size}, legacy={legacy})"
+    theirs = run_numpy(lambda: draw(arr(mean), values, size))
+    try:
+        out = ss.multivariate_normal(S(mean), S(cov), SCALAR if size is None else S(size))
+    except ShapeError as exc:
+        assert refused(theirs), f"{what}: ops refuses ({exc}), numpy gives {theirs}"
+        return
+    if out is None:  # left unknown only for an empty mean, which numpy's Generator refuses and the legacy draws
+        assert (len(mean) == 1 and mean[0] == 0) or (len(cov) == 2 and cov[0] == 0), what
+        return
+    assert_agree(concrete(out), theirs, what)
+
+
+@SETTINGS
+@given(shapes_=fitting(1, 2, 1), y_1d=st.booleans(), deg=st.integers(-1, 3), weighted=st.booleans())
+def test_polyfit(shapes_, y_1d, deg, weighted):
+    x, y, w = shapes_
+    if y_1d:
+        y = y[:1]
+    w = w if weighted else None
+    rng = np.random.default_rng(0)
+    weights = None if w is None else rng.random(w) + 1
+    check(lambda: ss.polyfit(S(x), S(y), deg, None if w is None else S(w)),
+          lambda: np.polyfit(rng.random(x), rng.random(y), deg, w=weights),
+          f"polyfit({x}, {y}, {deg}, w={w})")

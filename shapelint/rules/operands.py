@@ -21,15 +21,20 @@ SQUARE_ALTERNATIVES = {
 
 
 def _offending(pairs, err):
-    """The argument (node, value) whose shape numpy refuses: the first whose shape is the error's,
-    looking into list displays (``multi_dot([A, B])``); None when none is."""
+    """The argument (node, value) whose shape numpy refuses: the one whose shape is the error's
+    own object, else the first of an equal shape (``multivariate_normal(mu, sigma)`` with both
+    (d,): sigma), looking into list displays (``multi_dot([A, B])``); None when none is."""
+    candidates = []
     for node, value in pairs:
-        if isinstance(value, Array) and value.shape == err.shape:
-            return node, value
         if isinstance(value, Tup) and type(node) in (cst.List, cst.Tuple) and len(node.elements) == len(value.items):
-            for el, item in zip(node.elements, value.items):
-                if isinstance(item, Array) and item.shape == err.shape:
-                    return el.value, item
+            candidates += [(el.value, item) for el, item in zip(node.elements, value.items)]
+        else:
+            candidates.append((node, value))
+    arrays = [(n, v) for n, v in candidates if isinstance(v, Array)]
+    for same in (lambda s: s is err.shape, lambda s: s == err.shape):
+        for node, value in arrays:
+            if same(value.shape):
+                return node, value
     return None
 
 
@@ -81,6 +86,11 @@ RULE = Rule(
       vectors that are not 2 or 3 long, `np.convolve` of arrays that are not 1-D,
       `np.searchsorted` into an array that is not 1-D, `np.cov` of a 3-D array or of two
       arrays with different numbers of observations;
+    - `np.interp` with sample points `xp` and values `fp` that are not 1-D, not as many, or
+      none; `np.polyfit` of an `x` that is not 1-D, a `y` that is not 1- or 2-D, or the two (or
+      the weights `w`) of different lengths; `np.random.multivariate_normal` (and a
+      Generator's) of a mean that is not 1-D, a covariance that is not square, or the two of
+      different lengths;
     - `np.average` with weights that have neither the array's shape nor its sizes along `axis`
       (or no `axis` for weights of another shape);
     - `np.split` into sections that do not divide the axis, `np.hsplit`/`vsplit`/`dsplit` of

@@ -156,6 +156,67 @@ def searchsorted(a: MaybeShape, v: MaybeShape) -> MaybeShape:
     return v if a is not None else None
 
 
+def _literal(d: MaybeDim) -> Optional[int]:
+    return d.value if d is not None else None
+
+
+def interp(x: MaybeShape, xp: MaybeShape, fp: MaybeShape, distinct: bool = True) -> MaybeShape:
+    """np.interp(x, xp, fp): one value per element of x, from the 1-D sample points xp and their
+    values fp, as many and at least one."""
+    for s, name in ((xp, "xp"), (fp, "fp")):
+        if s is not None and s.fixed and len(s.dims) != 1:
+            raise OperandError(s, "interp", "rank", f"{name} must be 1-D")
+    if xp is not None and xp.fixed and _literal(xp.dims[0]) == 0:
+        raise OperandError(xp, "interp", "size", "xp, the array of sample points, is empty")
+    if xp is not None and fp is not None and xp.fixed and fp.fixed \
+            and D.equal(xp.dims[0], fp.dims[0], distinct) is False:
+        raise OperandError(fp, "interp", "size", "fp and xp are not of the same length")
+    return x
+
+
+def multivariate_normal(mean: MaybeShape, cov: MaybeShape, size: MaybeShape, distinct: bool = True) -> MaybeShape:
+    """np.random.multivariate_normal(mean, cov, size): ``size`` draws of the 1-D mean's length;
+    cov is square, of that length."""
+    func = "multivariate_normal"
+    if mean is not None and mean.fixed and len(mean.dims) != 1:
+        raise OperandError(mean, func, "rank", "mean must be 1-dimensional")
+    if cov is not None and cov.fixed and (len(cov.dims) != 2 or D.equal(cov.dims[0], cov.dims[1], distinct) is False):
+        raise OperandError(cov, func, "square", "cov must be 2-dimensional and square")
+    d = mean.dims[0] if mean is not None and mean.fixed else cov.dims[0] if cov is not None and cov.fixed else None
+    if mean is not None and cov is not None and mean.fixed and cov.fixed \
+            and D.equal(mean.dims[0], cov.dims[0], distinct) is False:
+        raise OperandError(cov, func, "size", "mean and cov must have the same length")
+    if d is None or _literal(d) == 0 or size is None or not size.fixed:
+        return None  # numpy's Generator fails on an empty mean, the legacy function does not
+    return Shape(size.dims + (d,))
+
+
+def polyfit(x: MaybeShape, y: MaybeShape, deg: Optional[int], w: MaybeShape = None, plain: bool = True,
+            distinct: bool = True) -> MaybeShape:
+    """np.polyfit(x, y, deg, w=): deg + 1 coefficients per column of y; x 1-D and not empty, y 1-
+    or 2-D, both (and w, 1-D) as long.  ``plain``: neither ``full`` nor ``cov``, which give more."""
+    if deg is not None and deg < 0:
+        raise OperandError(x, "polyfit", "negative", "expected deg >= 0")
+    if x is not None and x.fixed and len(x.dims) != 1:
+        raise OperandError(x, "polyfit", "rank", "expected a 1-D vector for x")
+    if x is not None and x.fixed and _literal(x.dims[0]) == 0:
+        raise OperandError(x, "polyfit", "size", "expected a non-empty vector for x")
+    if y is not None and y.fixed and len(y.dims) not in (1, 2):
+        raise OperandError(y, "polyfit", "rank", "expected a 1-D or 2-D array for y")
+    n = y.dims[0] if y is not None and y.fixed else None
+    if x is not None and x.fixed and D.equal(x.dims[0], n, distinct) is False:
+        raise OperandError(y, "polyfit", "size", "expected x and y to have the same length")
+    if w is not None and w.fixed:
+        if len(w.dims) != 1:
+            raise OperandError(w, "polyfit", "rank", "expected a 1-D array for weights")
+        if D.equal(w.dims[0], n, distinct) is False:
+            raise OperandError(w, "polyfit", "size", "expected w and y to have the same length")
+    if not plain or deg is None or y is None or not y.fixed:
+        return None
+    order = Dim.lit(deg + 1)
+    return Shape((order,)) if len(y.dims) == 1 else Shape((order, y.dims[1]))
+
+
 def histogram(bins: MaybeDim) -> tuple[MaybeShape, MaybeShape]:
     """np.histogram(a, bins=int): (counts, edges) of bins and bins + 1 entries."""
     return Shape((bins,)), Shape((bins + 1 if bins is not None else None,))
@@ -201,5 +262,6 @@ def multi_dot(shapes: Sequence[MaybeShape], distinct: bool = True) -> MaybeShape
     return out
 
 
-__all__ = ["split", "directional_split", "average_weights", "cov", "convolve", "searchsorted", "histogram", "indices",
+__all__ = ["split", "directional_split", "average_weights", "cov", "convolve", "searchsorted", "interp",
+           "multivariate_normal", "polyfit", "histogram", "indices",
            "unravel_index", "multi_dot", "SCALAR"]
