@@ -20,6 +20,15 @@ SQUARE_ALTERNATIVES = {
 }
 
 
+# what usually does what was meant, by (function, reason)
+HELP = {
+    ("diag", "rank"): "np.diagonal({x}, axis1=-2, axis2=-1) takes the diagonal of each matrix of a stack",
+    ("convolve", "rank"): "np.convolve takes 1-D arrays: convolve one column at a time, or use scipy.signal.convolve",
+    ("interp", "rank"): "np.interp takes one 1-D series: interpolate one column at a time",
+    ("multivariate_normal", "square"): "for independent components, np.diag({x}) is the covariance with {x} as variances",
+}
+
+
 def _offending(pairs, err):
     """The argument (node, value) whose shape numpy refuses: the one whose shape is the error's
     own object, else the first of an equal shape (``multivariate_normal(mu, sigma)`` with both
@@ -61,9 +70,9 @@ def check(event, ctx) -> None:
     # the other arrays of the call, with where each came from (np.average's a beside its weights)
     notes += [ctx.describe(n, v) for n, v in pairs if isinstance(v, Array) and v.shape is not None
               and (found is None or n is not found[0])][:2]
-    help_ = None
-    if err.reason == "square":
-        help_ = SQUARE_ALTERNATIVES.get(err.func)
+    help_ = SQUARE_ALTERNATIVES.get(err.func) if err.reason == "square" else None
+    if found is not None and (err.func, err.reason) in HELP:
+        help_ = HELP[err.func, err.reason].format(x=ctx.code(found[0]))
     ctx.report(RULE, event.node, msg, notes, help_)
 
 
