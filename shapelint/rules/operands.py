@@ -53,9 +53,9 @@ def check(event, ctx) -> None:
     if err.func == "take" and d["op"] != "numpy.take":
         return  # jax.numpy and the array API clamp or fill an index out of bounds; numpy raises
     pairs = d["operands"]
+    if err.shape is not None and err.shape.fixed and not err.shape.dims:
+        return  # 0-d: to shapelint an item of an object array is one, and holds any value (GPy's Kds[d])
     found = _offending(pairs, err)
-    if found is not None and found[1].shape is not None and found[1].shape.fixed and not found[1].shape.dims:
-        return  # a 0-d array: to shapelint an item of an object array is one, and holds any value (GPy's Kds[d])
     arrays = [v for _, v in pairs if isinstance(v, Array)]
     if ctx.documentation_only(arrays) or (
             found is not None and not ctx.settings.trust_docstrings and ctx.shaped_by_docstring(found[1])):
