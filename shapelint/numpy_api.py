@@ -905,6 +905,14 @@ def choice(a: Args) -> Value:
     return _arr(more_ops.choice(count, rank, asked))
 
 
+def take_along_axis(a: Args) -> Value:
+    """np.take_along_axis(arr, indices, axis=-1) (numpy before 2.3 needs the axis)."""
+    axis = _axis_arg(a, 2) if a.has(2, "axis") else -1
+    if axis is MISSING or isinstance(axis, tuple):
+        return _arr(None)
+    return _arr(more_ops.take_along_axis(a.shape(0, "arr"), a.shape(1, "indices"), axis, a.distinct))
+
+
 def interp(a: Args) -> Value:
     return _arr(split_and_stats.interp(_array_like_shape(a.get(0, "x")), _array_like_shape(a.get(1, "xp")),
                                        _array_like_shape(a.get(2, "fp")), a.distinct))
@@ -1211,7 +1219,7 @@ FUNCTIONS.update({
     "vsplit": splitting(direction="v"), "dsplit": splitting(direction="d"),
     "cov": covariance("m"), "corrcoef": covariance("x"),
     "convolve": convolution("full"), "correlate": convolution("valid"),
-    "searchsorted": searchsorted, "interp": interp, "polyfit": polyfit,
+    "searchsorted": searchsorted, "interp": interp, "polyfit": polyfit, "take_along_axis": take_along_axis,
     "histogram": histogram, "partition": sorted_like("sort", 2), "argpartition": sorted_like("argsort", 2),
     "bincount": lambda a: _arr(Shape((None,))) if not a.star else _arr(None),
     "unique": lambda a: _arr(Shape((None,))) if len(a.args) == 1 and not a.kwargs else UNKNOWN,

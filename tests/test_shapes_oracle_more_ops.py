@@ -135,3 +135,30 @@ def test_insert_and_delete(shape, index, axis, func):
     if ours is None:
         return  # an index out of range: numpy refuses, shapelint does not say
     check(lambda: ours, run, f"{func}({shape}, {index}, axis={axis})")
+
+
+@st.composite
+def along_axis_case(draw):
+    """An array, an axis (or None), and indices that usually fit: arr's shape with some axes
+    set to 1 and the axis to any size; sometimes any shape."""
+    shape = draw(st.lists(st.integers(0, 3), min_size=0, max_size=3).map(tuple))
+    axis = draw(st.one_of(st.none(), st.integers(-3, 3)))
+    if draw(st.integers(0, 3)) == 0:
+        indices = draw(st.lists(st.integers(0, 3), min_size=0, max_size=3).map(tuple))
+    else:
+        indices = tuple(draw(st.sampled_from([d, 1, draw(st.integers(0, 3))])) for d in shape)
+    return shape, axis, indices
+
+
+@SETTINGS
+@given(case=along_axis_case())
+def test_take_along_axis(case):
+    shape, axis, indices = case
+    # index 0 is in bounds of any non-empty axis; from an empty one no index can be taken, a
+    # refusal for the values (as np.take's out of bounds), not the shapes
+    taken = int(np.prod(shape)) if axis is None else shape[axis] if -len(shape) <= axis < len(shape) else 1
+    if taken == 0 and int(np.prod(indices)) > 0:
+        return
+    check(lambda: more_ops.take_along_axis(S(shape), S(indices), axis),
+          lambda: np.take_along_axis(arr(shape), np.zeros(indices, dtype=int), axis=axis),
+          f"take_along_axis({shape}, {indices}, axis={axis})")

@@ -25,6 +25,7 @@ HELP = {
     ("diag", "rank"): "np.diagonal({x}, axis1=-2, axis2=-1) takes the diagonal of each matrix of a stack",
     ("convolve", "rank"): "np.convolve takes 1-D arrays: convolve one column at a time, or use scipy.signal.convolve",
     ("interp", "rank"): "np.interp takes one 1-D series: interpolate one column at a time",
+    ("take_along_axis", "rank"): "the indices need an axis per axis of the array: {x}[:, None] takes one per row",
     ("multivariate_normal", "square"): "for independent components, np.diag({x}) is the covariance with {x} as variances",
 }
 
@@ -100,6 +101,8 @@ RULE = Rule(
       the weights `w`) of different lengths; `np.random.multivariate_normal` (and a
       Generator's) of a mean that is not 1-D, a covariance that is not square, or the two of
       different lengths;
+    - `np.take_along_axis` with indices of another rank than the array (or not 1-D with
+      `axis=None`), or that do not broadcast against its other axes;
     - `np.average` with weights that have neither the array's shape nor its sizes along `axis`
       (or no `axis` for weights of another shape);
     - `np.split` into sections that do not divide the axis, `np.hsplit`/`vsplit`/`dsplit` of

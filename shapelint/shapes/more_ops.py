@@ -9,8 +9,8 @@ from typing import Optional, Sequence, Union
 
 from . import dim as D
 from .dim import Dim, MaybeDim, ONE
-from .errors import AxisError, OperandError
-from .ops import Axis, normalize_axis, reduce
+from .errors import AxisError, BroadcastError, OperandError
+from .ops import Axis, broadcast, normalize_axis, reduce
 from .shape import MaybeShape, SCALAR, Shape
 
 
@@ -208,5 +208,30 @@ def _resize(shape: MaybeShape, axis: Optional[int], size) -> MaybeShape:
     new = size(n) if n is not None else None
     return None if new is None else shape.with_dim(k, new)
 
-__all__ = ["insert", "delete", "sort", "diff", "quantile", "nonzero", "argwhere", "meshgrid", "choice", "fft", "fft_same",
+def take_along_axis(arr: MaybeShape, indices: MaybeShape, axis: Optional[int], distinct: bool = True) -> MaybeShape:
+    """np.take_along_axis(arr, indices, axis): indices of arr's rank, broadcast against arr's
+    other axes (along ``axis`` their own size); axis=None takes from the flattened arr, with 1-D
+    indices."""
+    func = "take_along_axis"
+    if indices is None or not indices.fixed:
+        return None
+    if axis is None:
+        if len(indices.dims) != 1:
+            raise OperandError(indices, func, "rank", "with axis=None, indices must be 1-D")
+        return indices
+    if arr is None or not arr.fixed:
+        return None
+    k = normalize_axis(axis, len(arr.dims), arr)
+    if len(indices.dims) != len(arr.dims):
+        raise OperandError(indices, func, "rank", f"{len(indices.dims)}-D indices for a {len(arr.dims)}-D array: "
+                           "they must have as many dimensions")
+    others = Shape(tuple(ONE if j == k else d for j, d in enumerate(arr.dims)))
+    try:
+        return broadcast(others, indices, distinct=distinct)
+    except BroadcastError as exc:  # numpy: IndexError "shape mismatch: indexing arrays could not be broadcast"
+        raise OperandError(indices, func, "size", f"indices {indices} do not broadcast against the other axes of "
+                           f"{arr}, {others}") from exc
+
+
+__all__ = ["insert", "delete", "sort", "take_along_axis", "diff", "quantile", "nonzero", "argwhere", "meshgrid", "choice", "fft", "fft_same",
            "frequencies", "SCALAR"]
