@@ -21,7 +21,7 @@ from typing import Optional, Sequence
 DEFAULT_OUTPUT = os.path.join("docs", "rules.md")
 
 # rules whose findings can carry a fix (when exactly one change makes them right)
-FIXABLE = frozenset({"SL001", "SL002", "SL003", "SL013", "SL015", "SL017", "SL901"})
+FIXABLE = frozenset({"SL001", "SL002", "SL003", "SL013", "SL015", "SL017", "SL018", "SL901"})
 
 
 def anchor(rule) -> str:

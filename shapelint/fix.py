@@ -179,6 +179,22 @@ def _adds_keepdims(old: ast.expr, new: ast.expr) -> bool:
             and ast.dump(ast.Call(old.func, old.args, old.keywords + [added])) == ast.dump(new))
 
 
+def _changes_axis(old: ast.expr, new: ast.expr) -> bool:
+    """``new`` is the call ``old`` with the int of its ``axis=`` keyword changed to another int:
+    ``np.average(X, axis=1, weights=w)`` into ``axis=0`` (SL018's fix)."""
+    if not (isinstance(old, ast.Call) and isinstance(new, ast.Call)) or len(new.keywords) != len(old.keywords):
+        return False
+    axes = [k for k in old.keywords if k.arg == "axis"]
+    new_axes = [k for k in new.keywords if k.arg == "axis"]
+    if len(axes) != 1 or len(new_axes) != 1:
+        return False
+    ints = [k.value for k in axes + new_axes]
+    if not all(isinstance(v, ast.Constant) and type(v.value) is int for v in ints) or ints[0].value == ints[1].value:
+        return False
+    swapped = [new_axes[0] if k is axes[0] else k for k in old.keywords]
+    return ast.dump(ast.Call(old.func, old.args, swapped)) == ast.dump(new)
+
+
 def _moves_index(old: ast.expr, new: ast.expr) -> bool:
     """``new`` is the subscript ``old`` with its one index moved behind full slices: ``X[mask]``
     into ``X[:, mask]`` (SL017's fix)."""
@@ -210,7 +226,7 @@ def _expression_fix(original: str, tree: ast.AST, f: Fix) -> Optional[Fix]:
     if ast.dump(old_expr) == ast.dump(new_expr):
         return None
     if sorted(_leaves(old_expr)) != sorted(_leaves(new_expr)) and not _adds_keepdims(old_expr, new_expr) \
-            and not _moves_index(old_expr, new_expr):
+            and not _moves_index(old_expr, new_expr) and not _changes_axis(old_expr, new_expr):
         return None
     lines = split_lines(original)
     where = (f.line, _byte_col(lines, f.line, f.column), f.end_line, _byte_col(lines, f.end_line, f.end_column))

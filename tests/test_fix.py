@@ -240,6 +240,23 @@ def test_validate_accepts_only_a_mask_moved_behind_full_slices(replacement, acce
     assert (got is not None) == accepted
 
 
+AVERAGED = "def f(X, w):\n    return np.average(X, axis=1, weights=w)\n"
+
+
+@pytest.mark.parametrize("replacement, accepted", [
+    ("np.average(X, axis=0, weights=w)", True),     # SL018's fix: the axis the weights fit
+    ("np.average(X, axis=2, weights=w)", True),
+    ("np.average(X, axis=1, weights=w)", False),    # no change
+    ("np.average(X, axis=k, weights=w)", False),    # not an int
+    ("np.average(X, axis=0, weights=v)", False),    # another argument changed too
+    ("np.average(X, weights=w)", False),            # the axis dropped
+    ("np.mean(X, axis=0, weights=w)", False),       # another function
+])
+def test_validate_accepts_only_another_int_axis(replacement, accepted):
+    got = fixer.validate(AVERAGED, tree(AVERAGED), Fix(2, 12, 2, 44, replacement))
+    assert (got is not None) == accepted
+
+
 STORED = "def f(X, m):\n    X[m] = 0.0\n"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ..shapes import dim as D
 from ..shapes import fmt_shape
 from ..values import Array, Tup, shape_of
 from .base import Rule
@@ -48,6 +49,25 @@ def _offending(pairs, err):
     return None
 
 
+def _axis_fix(ctx, event, pairs, found):
+    """np.average(a, axis=k, weights=w) whose 1-D weights have the size of exactly one other axis
+    of a: that axis, the one change that makes the weights fit; (fix, help) or (None, None)."""
+    node = event.node
+    kws = [arg for arg in node.args if arg.keyword is not None and arg.keyword.value == "axis"] \
+        if type(node) is cst.Call else []
+    a = pairs[0][1] if pairs else None
+    w = found[1].shape if found is not None else None
+    if len(kws) != 1 or type(kws[0].value) is not cst.Integer or not isinstance(a, Array) or a.shape is None \
+            or not a.shape.fixed or w is None or len(w.dims) != 1:
+        return None, None
+    fits = [k for k, d in enumerate(a.shape.dims) if D.equal(d, w.dims[0], ctx.settings.distinct_symbols) is True]
+    if len(fits) != 1:
+        return None, None
+    changed = node.with_changes(args=[arg.with_changes(value=cst.Integer(str(fits[0]))) if arg is kws[0] else arg
+                                      for arg in node.args])
+    return (node, ctx.module.code_for_node(changed).strip()), f"the weights have the size of axis {fits[0]}: axis={fits[0]}"
+
+
 def check(event, ctx) -> None:
     d = event.data
     err = d["error"]
@@ -74,7 +94,10 @@ def check(event, ctx) -> None:
     help_ = SQUARE_ALTERNATIVES.get(err.func) if err.reason == "square" else None
     if found is not None and (err.func, err.reason) in HELP:
         help_ = HELP[err.func, err.reason].format(x=ctx.code(found[0]))
-    ctx.report(RULE, event.node, msg, notes, help_)
+    fix = None
+    if err.func == "average" and err.reason == "weights":
+        fix, help_ = _axis_fix(ctx, event, pairs, found)
+    ctx.report(RULE, event.node, msg, notes, help_, fix=fix)
 
 
 RULE = Rule(
@@ -110,6 +133,9 @@ RULE = Rule(
       number of counts other than that of the elements, `np.tensordot` with axes the operands do not have,
       `np.linalg.multi_dot` of an array that is not 1- or 2-D, `np.fft` transforms of 0-d
       arrays or of no points, negative repetitions or orders (`np.tile`, `np.repeat`, `np.diff`).
+
+    `np.average(X, axis=1, weights=w)` whose 1-D weights have the size of exactly one other
+    axis of `X` gets a fix: that axis (`axis=0`).
 
     Every refusal is checked against numpy on random concrete shapes. An operand whose shape
     comes only from its docstring (or an array made with it) is not reported, since the call
