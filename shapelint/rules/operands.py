@@ -11,18 +11,12 @@ from .base import Rule
 
 # refusals about the operand's own shape: the message says what that shape is
 SHAPE_REASONS = ("rank", "square", "size")
-# square matrices only: what takes any matrix instead
-SQUARE_ALTERNATIVES = {
-    "inv": "np.linalg.pinv gives a pseudo-inverse of any matrix",
-    "solve": "np.linalg.lstsq solves a system that is not square in the least-squares sense",
-    "det": None, "slogdet": None,
-    "eig": "np.linalg.svd factors a matrix that is not square",
-    "eigvals": "np.linalg.svd factors a matrix that is not square",
-}
-
-
-# what usually does what was meant, by (function, reason)
+# what usually does what was meant, by (function, reason); {x} is the refused operand
 HELP = {
+    ("inv", "square"): "np.linalg.pinv gives a pseudo-inverse of any matrix",
+    ("solve", "square"): "np.linalg.lstsq solves a system that is not square in the least-squares sense",
+    ("eig", "square"): "np.linalg.svd factors a matrix that is not square",
+    ("eigvals", "square"): "np.linalg.svd factors a matrix that is not square",
     ("diag", "rank"): "np.diagonal({x}, axis1=-2, axis2=-1) takes the diagonal of each matrix of a stack",
     ("convolve", "rank"): "np.convolve takes 1-D arrays: convolve one column at a time, or use scipy.signal.convolve",
     ("interp", "rank"): "np.interp takes one 1-D series: interpolate one column at a time",
@@ -91,9 +85,9 @@ def check(event, ctx) -> None:
     # the other arrays of the call, with where each came from (np.average's a beside its weights)
     notes += [ctx.describe(n, v) for n, v in pairs if isinstance(v, Array) and v.shape is not None
               and (found is None or n is not found[0])][:2]
-    help_ = SQUARE_ALTERNATIVES.get(err.func) if err.reason == "square" else None
-    if found is not None and (err.func, err.reason) in HELP:
-        help_ = HELP[err.func, err.reason].format(x=ctx.code(found[0]))
+    help_ = HELP.get((err.func, err.reason))
+    if help_ is not None and "{x}" in help_:
+        help_ = help_.format(x=ctx.code(found[0])) if found is not None else None
     fix = None
     if err.func == "average" and err.reason == "weights":
         fix, help_ = _axis_fix(ctx, event, pairs, found)
