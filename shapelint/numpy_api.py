@@ -12,7 +12,7 @@ import functools
 import math
 from typing import Callable, Optional
 
-from .shapes import Dim, MaybeShape, Shape, more_ops, ops, split_and_stats
+from .shapes import Dim, MaybeShape, Shape, more_ops, ops, scipy_linalg as sl, split_and_stats
 from .shapes.dim import ONE
 from .shapes.errors import AxisError, BroadcastError
 from .shapes.shape import ANY_RANK, SCALAR
@@ -1351,6 +1351,203 @@ def sklearn_get_namespace_and_device(a: Args) -> Value:
 SPECIAL_UNARY = """expit logit erf erfc erfinv erfcinv gammaln digamma ndtr ndtri log_ndtr log_expit
 entr i0 i1 i0e i1e"""
 
+
+# --- scipy.linalg: results for 2-D operands, as every release gives them (shapes/scipy_linalg.py)
+
+def _tup_or_unknown(shapes) -> Value:
+    return UNKNOWN if shapes is None else Tup(tuple(_tup_or_unknown(s) if isinstance(s, tuple) else _arr(s)
+                                                    for s in shapes))
+
+
+def _given(a: Args, pos: Optional[int], name: str, default: object) -> bool:
+    """Is the argument given otherwise than as its literal default (None, False, True)?"""
+    v = a.get(pos, name)
+    if v is None:
+        return False
+    if default is None:
+        return not isinstance(v, NoneVal)
+    return _bool_arg(a, pos, name) is not default
+
+
+def sl_one(fn, name: str = "a", extra: tuple = ()) -> Handler:
+    """A function of one matrix, ``fn(shape, distinct)``; unknown when an argument of ``extra``
+    ((position, name, default)) that changes what it returns is given."""
+    def h(a: Args) -> Value:
+        if a.star or any(_given(a, pos, n, d) for pos, n, d in extra):
+            return UNKNOWN
+        return _arr(fn(a.shape(0, name), a.distinct))
+    return h
+
+
+def _subset(a: Args) -> bool:
+    """eigh / eigvalsh asked for some of the eigenvalues (subset_by_index, subset_by_value, or
+    the old eigvals=(lo, hi)): how many is data."""
+    return any(_given(a, None, n, None) for n in ("subset_by_index", "subset_by_value", "eigvals"))
+
+
+def sl_eigvals(func: str) -> Handler:
+    """eigvals(a, b=None, ...) / eigvalsh(a, b=None, ...): (m,).  With b (a generalized problem)
+    or homogeneous_eigvals, not followed."""
+    def h(a: Args) -> Value:
+        if a.star or _given(a, 1, "b", None) or _given(a, None, "homogeneous_eigvals", False):
+            return UNKNOWN
+        w = sl.eigvals(a.shape(0, "a"), func, a.distinct)
+        return _arr(Shape((None,)) if w is not None and _subset(a) else w)
+    return h
+
+
+def sl_eigh(a: Args) -> Value:
+    """eigh(a, b=None, *, eigvals_only=False, ...): (w, v), or w alone."""
+    if a.star or len(a.args) > 2 or _given(a, 1, "b", None):
+        return UNKNOWN
+    only = _flag(a, None, "eigvals_only", False)
+    if only is MISSING:
+        return UNKNOWN
+    out = sl.eigh(a.shape(0, "a"), a.distinct)
+    if out is not None and _subset(a):
+        out = (Shape((None,)), Shape((out[1].dims[0], None)))
+    if only:
+        return _arr(None if out is None else out[0])
+    return _tup_or_unknown(out or (None, None))
+
+
+def sl_eig(a: Args) -> Value:
+    """eig(a, b=None, left=False, right=True, ...): w, then vl and vr as asked; w alone for neither."""
+    left, right = _flag(a, 2, "left", False), _flag(a, 3, "right", True)
+    if a.star or _given(a, 1, "b", None) or left is MISSING or right is MISSING \
+            or _given(a, 7, "homogeneous_eigvals", False):
+        return UNKNOWN
+    out = sl.eig(a.shape(0, "a"), bool(left), bool(right), a.distinct)
+    if out is None:
+        out = (None,) * (1 + int(bool(left)) + int(bool(right)))
+    return _arr(out[0]) if len(out) == 1 else _tup_or_unknown(out)
+
+
+def sl_svd(a: Args) -> Value:
+    """svd(a, full_matrices=True, compute_uv=True, ...): (u, s, vh), or s alone."""
+    full, uv = _flag(a, 1, "full_matrices", True), _flag(a, 2, "compute_uv", True)
+    if a.star or uv is MISSING:
+        return UNKNOWN
+    x = a.shape(0, "a")
+    if not uv:
+        return _arr(sl.svd(x, True, False, a.distinct))
+    if full is MISSING:
+        sl.svd(x, True, True, a.distinct)  # its refusals, whichever it is
+        return Tup((_arr(None), _arr(None), _arr(None)))
+    return _tup_or_unknown(sl.svd(x, bool(full), True, a.distinct) or (None, None, None))
+
+
+def sl_qr(a: Args) -> Value:
+    """qr(a, overwrite_a=False, lwork=None, mode="full", pivoting=False, ...)."""
+    v = a.get(3, "mode")
+    mode = "full" if v is None else _str_of(v)
+    pivoting = _flag(a, 4, "pivoting", False)
+    if a.star or mode is None or pivoting is MISSING:
+        return UNKNOWN
+    out = sl.qr(a.shape(0, "a"), mode, bool(pivoting), a.distinct)
+    if out is None:
+        count = {"full": 2, "economic": 2, "r": 1, "raw": 2}[mode] + int(bool(pivoting))
+        return Tup(tuple(_arr(None) for _ in range(count))) if mode != "raw" else UNKNOWN
+    return _tup_or_unknown(out)
+
+
+def sl_lu(a: Args) -> Value:
+    """lu(a, permute_l=False, overwrite_a=False, check_finite=True, p_indices=False)."""
+    permute, indices = _flag(a, 1, "permute_l", False), _flag(a, 4, "p_indices", False)
+    if a.star or permute is MISSING or indices is MISSING:
+        return UNKNOWN
+    out = sl.lu(a.shape(0, "a"), bool(permute), bool(indices), a.distinct)
+    return _tup_or_unknown(out or (None,) * (2 if permute else 3))
+
+
+def sl_factor(fn) -> Handler:
+    """lu_factor(a) -> (lu, piv) / cho_factor(a, lower=False) -> (c, lower)."""
+    def h(a: Args) -> Value:
+        if a.star:
+            return UNKNOWN
+        out = fn(a.shape(0, "a"), a.distinct)
+        if fn is sl.lu_factor:
+            return _tup_or_unknown(out or (None, None))
+        return Tup((_arr(out), UNKNOWN))
+    return h
+
+
+def sl_solve(func: str) -> Handler:
+    """solve(a, b, ...) / solve_triangular(a, b, ...): b's shape."""
+    def h(a: Args) -> Value:
+        if a.star:
+            return UNKNOWN
+        return _arr(sl.solve(a.shape(0, "a"), a.shape(1, "b"), func, a.distinct))
+    return h
+
+
+def sl_factor_solve(func: str, name: str) -> Handler:
+    """cho_solve((c, lower), b) / lu_solve((lu, piv), b): b's shape."""
+    def h(a: Args) -> Value:
+        pair = a.get(0, name)
+        if a.star or not isinstance(pair, Tup) or not pair.items or not isinstance(pair.items[0], Array):
+            return _arr(None)
+        return _arr(sl.factor_solve(pair.items[0].shape, a.shape(1, "b"), func, a.distinct))
+    return h
+
+
+def sl_lstsq(a: Args) -> Value:
+    """lstsq(a, b, ...) -> (x, residues, rank, s)."""
+    if a.star:
+        return UNKNOWN
+    x, _, _, sv = sl.lstsq(a.shape(0, "a"), a.shape(1, "b"), a.distinct)
+    return Tup((_arr(x), _arr(None), Int(None), _arr(sv)))
+
+
+def sl_block_diag(a: Args) -> Value:
+    if a.star or a.kwargs:
+        return _arr(None)
+    return _arr(sl.block_diag([shape_of(v) for v in a.args]))
+
+
+def sl_toeplitz(one: bool = False) -> Handler:
+    """toeplitz(c, r=None) / hankel(c, r=None); circulant(c) (``one``)."""
+    def h(a: Args) -> Value:
+        if a.star:
+            return _arr(None)
+        r = a.get(1, "r")
+        single = one or r is None or isinstance(r, NoneVal)
+        return _arr(sl.toeplitz(a.shape(0, "c"), None if single else shape_of(r), single))
+    return h
+
+
+def sl_norm(a: Args) -> Value:
+    """norm(a, ord=None, axis=None, keepdims=False, check_finite=True): numpy's norm, whose
+    first parameter is named x."""
+    if "a" in a.kwargs:
+        a = Args(a.args, {("x" if k == "a" else k): v for k, v in a.kwargs.items()}, a.star, a.distinct)
+    return norm(a)
+
+
+_ONE_MATRIX = {
+    "inv": (lambda s, d: sl.square(s, "inv", d), "a", ()),
+    "pinvh": (lambda s, d: sl.square(s, "pinvh", d), "a", ((4, "return_rank", False),)),
+    "pinv": (sl.pinv, "a", ((3, "return_rank", False),)),
+    "det": (sl.det, "a", ()),
+    "cholesky": (lambda s, d: sl.square(s, "cholesky", d), "a", ()),
+    "expm": (lambda s, d: sl.square(s, "expm", d), "A", ()),
+    "sqrtm": (lambda s, d: sl.square(s, "sqrtm", d), "A", ((1, "disp", True),)),
+    "logm": (lambda s, d: sl.square(s, "logm", d), "A", ((1, "disp", True),)),
+    "null_space": (lambda s, d: sl.null_space(s, "null_space", d), "A", ()),
+    "orth": (lambda s, d: sl.null_space(s, "orth", d), "A", ()),
+    "svdvals": (lambda s, d: sl.svd(s, True, False, d), "a", ()),
+}
+SCIPY_LINALG: dict[str, Handler] = {
+    **{name: sl_one(fn, param, extra) for name, (fn, param, extra) in _ONE_MATRIX.items()},
+    "eigvals": sl_eigvals("eigvals"), "eigvalsh": sl_eigvals("eigvalsh"), "eigh": sl_eigh, "eig": sl_eig,
+    "svd": sl_svd, "qr": sl_qr, "lu": sl_lu, "lu_factor": sl_factor(sl.lu_factor),
+    "cho_factor": sl_factor(lambda s, d: sl.square(s, "cho_factor", d)),
+    "solve": sl_solve("solve"), "solve_triangular": sl_solve("solve_triangular"),
+    "cho_solve": sl_factor_solve("cho_solve", "c_and_lower"), "lu_solve": sl_factor_solve("lu_solve", "lu_and_piv"),
+    "lstsq": sl_lstsq, "block_diag": sl_block_diag, "norm": sl_norm,
+    "toeplitz": sl_toeplitz(), "hankel": sl_toeplitz(), "circulant": sl_toeplitz(one=True),
+}
+
 # other libraries' helpers that numpy's rules describe, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
@@ -1372,6 +1569,7 @@ LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # scipy.special: ufuncs (elementwise, as numpy's), and softmax and logsumexp over axes
     **{"scipy.special." + name: elementwise("x") for name in SPECIAL_UNARY.split()},
     **{"scipy.special." + name: elementwise("x", "y") for name in ("xlogy", "xlog1py")},
+    **{"scipy.linalg." + name: h for name, h in SCIPY_LINALG.items()},
     "scipy.special.softmax": same_as(0, "x"), "scipy.special.log_softmax": same_as(0, "x"),
     # logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False): weights b or a sign: not followed
     "scipy.special.logsumexp": lambda a: _arr(None) if a.has(2, "b") or a.has(4, "return_sign") or len(a.args) > 3

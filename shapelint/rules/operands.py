@@ -21,6 +21,10 @@ HELP = {
     ("convolve", "rank"): "np.convolve takes 1-D arrays: convolve one column at a time, or use scipy.signal.convolve",
     ("interp", "rank"): "np.interp takes one 1-D series: interpolate one column at a time",
     ("take_along_axis", "rank"): "the indices need an axis per axis of the array: {x}[:, None] takes one per row",
+    ("scipy.linalg.inv", "square"): "scipy.linalg.pinv gives a pseudo-inverse of any matrix",
+    ("scipy.linalg.solve", "square"): "scipy.linalg.lstsq solves a system that is not square in the least-squares sense",
+    **{("scipy.linalg." + f, "square"): "scipy.linalg.svd factors a matrix that is not square"
+       for f in ("eig", "eigh", "eigvals", "eigvalsh")},
     ("multivariate_normal", "square"): "for independent components, np.diag({x}) is the covariance with {x} as variances",
 }
 
@@ -120,6 +124,10 @@ RULE = Rule(
       different lengths;
     - `np.take_along_axis` with indices of another rank than the array (or not 1-D with
       `axis=None`), or that do not broadcast against its other axes;
+    - `scipy.linalg`'s `inv`, `pinvh`, `det`, `eigh`, `eig`, `eigvals`, `logm` ... of a matrix
+      that is not square, `inv`, `det`, `svd`, `qr`, `lu`, `eigh` ... of an array that is not
+      2-D, and `cho_solve`/`lu_solve` of a right-hand side whose rows are not the factor's
+      (only for 2-D matrices with no empty axis: scipy's releases differ on the rest);
     - `np.average` with weights that have neither the array's shape nor its sizes along `axis`
       (or no `axis` for weights of another shape);
     - `np.split` into sections that do not divide the axis, `np.hsplit`/`vsplit`/`dsplit` of
