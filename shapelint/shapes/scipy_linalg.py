@@ -20,26 +20,16 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from . import dim as D
-from .dim import Dim, MaybeDim, ONE
+from .dim import Dim, MaybeDim, ONE, ZERO
 from .errors import MatmulError, OperandError
-from .ops import svd as _np_svd
+from .ops import _min_dim, svd as _np_svd
 from .shape import MaybeShape, SCALAR, Shape, fmt_shape
-
-ZERO = Dim.lit(0)
 
 PREFIX = "scipy.linalg."  # an OperandError's func: SL018's help is keyed by it
 
 # functions that read a 1-D (or 0-d) array as a matrix of one row (np.atleast_2d) in some
 # release, so that their refusal depends on its length, or on the release
 ATLEAST_2D = frozenset({"cholesky", "cho_factor", "expm", "sqrtm", "lu_factor", "solve"})
-
-
-def _min(a: MaybeDim, b: MaybeDim, distinct: bool) -> MaybeDim:
-    if a is None or b is None:
-        return None
-    if a.value is not None and b.value is not None:
-        return Dim.lit(min(a.value, b.value))
-    return a if D.equal(a, b, distinct) is True else None
 
 
 def matrix(shape: MaybeShape, func: str, square: bool = False, distinct: bool = True) -> Optional[Shape]:
@@ -124,7 +114,7 @@ def qr(shape: MaybeShape, mode: str = "full", pivoting: bool = False, distinct: 
     if s is None:
         return None
     m, n = s.dims
-    k = _min(m, n, distinct)
+    k = _min_dim(m, n, distinct)
     out: tuple
     if mode == "full":
         out = (Shape((m, m)), s)
@@ -143,7 +133,7 @@ def lu(shape: MaybeShape, permute_l: bool = False, p_indices: bool = False, dist
     if s is None:
         return None
     m, n = s.dims
-    k = _min(m, n, distinct)
+    k = _min_dim(m, n, distinct)
     lower, upper = Shape((m, k)), Shape((k, n))
     if permute_l:
         return lower, upper
@@ -153,7 +143,7 @@ def lu(shape: MaybeShape, permute_l: bool = False, p_indices: bool = False, dist
 def lu_factor(shape: MaybeShape, distinct: bool = True) -> Optional[tuple[Shape, Shape]]:
     """(lu of a's shape, pivots (k,))."""
     s = matrix(shape, "lu_factor", False, distinct)
-    return None if s is None else (s, Shape((_min(s.dims[0], s.dims[1], distinct),)))
+    return None if s is None else (s, Shape((_min_dim(s.dims[0], s.dims[1], distinct),)))
 
 
 def solve(a: MaybeShape, b: MaybeShape, func: str = "solve", distinct: bool = True) -> MaybeShape:
@@ -193,7 +183,7 @@ def lstsq(a: MaybeShape, b: MaybeShape, distinct: bool = True):
     if a is None or not a.fixed or len(a.dims) != 2 or _empty(a):
         return None, None, SCALAR, None
     m, n = a.dims
-    sv = Shape((_min(m, n, distinct),))
+    sv = Shape((_min_dim(m, n, distinct),))
     if b is None or not b.fixed or len(b.dims) not in (1, 2) or _empty(b):
         return None, None, SCALAR, sv
     if D.equal(m, b.dims[0], distinct) is False:
