@@ -12,7 +12,7 @@ import functools
 import math
 from typing import Callable, Optional
 
-from .shapes import Dim, MaybeShape, Shape, more_ops, ops, scipy_linalg as sl, split_and_stats
+from .shapes import Dim, MaybeShape, Shape, array_api, more_ops, ops, scipy_linalg as sl, split_and_stats
 from .shapes.dim import ONE
 from .shapes.errors import AxisError, BroadcastError
 from .shapes.shape import ANY_RANK, SCALAR
@@ -1129,11 +1129,13 @@ def insert_or_delete(func: str) -> Handler:
 UNARY = """exp exp2 expm1 log log2 log10 log1p sqrt cbrt square abs absolute fabs sign negative positive
 reciprocal floor ceil trunc rint round around fix sin cos tan arcsin arccos arctan sinh cosh tanh arcsinh
 arccosh arctanh degrees radians deg2rad rad2deg isnan isinf isfinite isneginf isposinf signbit logical_not
-real imag conj conjugate angle nan_to_num invert bitwise_not sinc i0 spacing""".split()
+real imag conj conjugate angle nan_to_num invert bitwise_not sinc i0 spacing
+acos asin atan acosh asinh atanh bitwise_invert""".split()  # the last line: numpy 2's array API names
 BINARY = """add subtract multiply divide true_divide floor_divide power float_power mod remainder fmod
 maximum minimum fmax fmin arctan2 hypot logaddexp logaddexp2 logical_and logical_or logical_xor
 equal not_equal less less_equal greater greater_equal bitwise_and bitwise_or bitwise_xor left_shift
-right_shift heaviside copysign nextafter ldexp gcd lcm""".split()
+right_shift heaviside copysign nextafter ldexp gcd lcm
+atan2 pow bitwise_left_shift bitwise_right_shift""".split()
 REDUCTIONS = """sum mean max min amax amin prod product std var any all nansum nanmean nanmax nanmin nanprod
 nanstd nanvar median nanmedian ptp count_nonzero""".split()
 ARG_REDUCTIONS = "argmax argmin nanargmax nanargmin".split()
@@ -1231,6 +1233,94 @@ FUNCTIONS.update({
     "delete": insert_or_delete("delete"),
     "fliplr": lambda a: _arr(ops.flip(a.shape(0, "m"), 1)), "flipud": lambda a: _arr(ops.flip(a.shape(0, "m"), 0)),
 })
+
+
+# --- numpy 2's array API names (shapes/array_api.py): what scikit-learn's xp spells --------
+
+def api_pair(fn, axis: bool = False) -> Handler:
+    """``fn(x1, x2)`` (vecdot, matvec, vecmat, linalg.outer, linalg.cross); ``axis``: it takes
+    ``axis=-1`` as a keyword."""
+    def h(a: Args) -> Value:
+        if a.star or len(a.args) > 2:
+            return _arr(None)
+        x1, x2 = a.shape(0, "x1"), a.shape(1, "x2")
+        if axis:
+            k = _int_arg(a, None, "axis", -1)
+            if not isinstance(k, int):
+                return _arr(None)
+            return _arr(fn(x1, x2, k, distinct=a.distinct))
+        return _arr(fn(x1, x2) if fn is array_api.outer else fn(x1, x2, distinct=a.distinct))
+    return h
+
+
+def api_one(fn) -> Handler:
+    """``fn(x)`` of one array (matrix_transpose, linalg.trace, linalg.matrix_rank)."""
+    def h(a: Args) -> Value:
+        return _arr(None) if a.star else _arr(fn(a.shape(0, "x")))
+    return h
+
+
+def api_matrix_norm(a: Args) -> Value:
+    keep = _bool_arg(a, None, "keepdims")
+    return _arr(None) if a.star or keep is MISSING else _arr(array_api.matrix_norm(a.shape(0, "x"), bool(keep)))
+
+
+def api_vector_norm(a: Args) -> Value:
+    axis, keep = _axis_arg(a, None), _bool_arg(a, None, "keepdims")
+    if a.star or axis is MISSING or keep is MISSING:
+        return _arr(None)
+    x = a.shape(0, "x")
+    return _reduced(x, axis, bool(keep), array_api.vector_norm(x, axis, bool(keep)))
+
+
+def api_cond(a: Args) -> Value:
+    p = _ord_arg(a.get(1, "p"))
+    square = None if p is ops.ANY_ORD else p not in (None, 2, -2)
+    return _arr(None) if a.star else _arr(array_api.cond(a.shape(0, "x"), square, a.distinct))
+
+
+def api_diagonal(a: Args) -> Value:
+    offset = _int_arg(a, None, "offset")
+    if a.star or offset is MISSING:
+        return _arr(None)
+    return _arr(array_api.diagonal(a.shape(0, "x"), offset, a.distinct))  # type: ignore[arg-type]
+
+
+def api_cumulative(func: str) -> Handler:
+    def h(a: Args) -> Value:
+        axis, initial = _int_arg(a, None, "axis", None), _bool_arg(a, None, "include_initial")
+        if a.star or axis is MISSING or initial is MISSING:
+            return _arr(None)
+        return _arr(array_api.cumulative(a.shape(0, "x"), axis, bool(initial), func))  # type: ignore[arg-type]
+    return h
+
+
+def api_unstack(a: Args) -> Value:
+    axis = _int_arg(a, None, "axis")
+    if a.star or not isinstance(axis, int):
+        return UNKNOWN
+    parts = array_api.unstack(a.shape(0, "x"), axis)
+    return UNKNOWN if parts is None else Tup(tuple(_arr(s) for s in parts))
+
+
+ARRAY_API_NAMES: dict[str, Handler] = {
+    "concat": lambda a: concatenate(a), "permute_dims": lambda a: np_transpose(a),
+    "matrix_transpose": api_one(array_api.matrix_transpose),
+    "vecdot": api_pair(array_api.vecdot, axis=True), "matvec": api_pair(array_api.matvec),
+    "vecmat": api_pair(array_api.vecmat),
+    "cumulative_sum": api_cumulative("cumulative_sum"), "cumulative_prod": api_cumulative("cumulative_prod"),
+    "unstack": api_unstack,
+    "linalg.matmul": product(ops.matmul), "linalg.tensordot": tensordot,
+    "linalg.vecdot": api_pair(array_api.vecdot, axis=True), "linalg.outer": api_pair(array_api.outer),
+    "linalg.cross": api_pair(array_api.cross, axis=True),
+    "linalg.matrix_transpose": api_one(array_api.matrix_transpose),
+    "linalg.vector_norm": api_vector_norm, "linalg.matrix_norm": api_matrix_norm,
+    "linalg.matrix_rank": api_one(array_api.matrix_rank), "linalg.cond": api_cond,
+    "linalg.svdvals": lambda a: _arr(None) if a.star else _arr(array_api.svdvals(a.shape(0, "x"), a.distinct)),
+    "linalg.diagonal": api_diagonal, "linalg.trace": api_one(array_api.trace),
+}
+
+FUNCTIONS.update(ARRAY_API_NAMES)
 
 GENERATOR_METHODS: dict[str, Handler] = {
     "normal": sized(2), "uniform": sized(2), "standard_normal": sized(0), "random": sized(0),

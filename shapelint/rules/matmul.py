@@ -55,6 +55,9 @@ RULE = Rule(
     `safe_sparse_dot(a, b)`) the last axis of `a` has the size of the contracted axis of `b`,
     from the shapes the code declares. In `np.linalg.multi_dot([A, B, C])` each product of the
     chain so far meets the next array; the message names that product (`A @ B is (n, k)`).
+    The same contraction is checked in `np.vecdot`, `np.matvec`, `np.vecmat` and
+    `np.linalg.vecdot`, and between a system and its right-hand side in `np.linalg.solve`,
+    `np.linalg.lstsq`, `scipy.linalg.solve`, `solve_triangular` and `lstsq`.
 
     ## Why is this bad?
     numpy raises `ValueError: matmul: Input operand 1 has a mismatch in its core dimension` at

@@ -124,6 +124,12 @@ RULE = Rule(
       different lengths;
     - `np.take_along_axis` with indices of another rank than the array (or not 1-D with
       `axis=None`), or that do not broadcast against its other axes;
+    - numpy 2's array API functions: `np.linalg.outer` of arrays that are not 1-D,
+      `np.linalg.cross` of vectors that are not 3 long, `np.matrix_transpose`,
+      `np.linalg.matrix_norm`, `svdvals`, `diagonal`, `trace` or `cond` of an array with fewer
+      than two dimensions (`cond` with an order other than None, 2 or -2 of a matrix that is not
+      square), `np.cumulative_sum` of a 2-D array without `axis`, `np.vecdot`, `np.matvec` or
+      `np.vecmat` of an array with too few dimensions;
     - `scipy.linalg`'s `inv`, `pinvh`, `det`, `eigh`, `eig`, `eigvals`, `logm` ... of a matrix
       that is not square, `inv`, `det`, `svd`, `qr`, `lu`, `eigh` ... of an array that is not
       2-D, and `cho_solve`/`lu_solve` of a right-hand side whose rows are not the factor's
