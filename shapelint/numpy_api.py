@@ -12,7 +12,7 @@ import functools
 import math
 from typing import Callable, Optional
 
-from .shapes import Dim, MaybeShape, Shape, array_api, more_ops, ops, scipy_linalg as sl, split_and_stats
+from .shapes import Dim, MaybeShape, Shape, array_api, distances, more_ops, ops, scipy_linalg as sl, split_and_stats
 from .shapes.dim import ONE
 from .shapes.errors import AxisError, BroadcastError
 from .shapes.shape import ANY_RANK, SCALAR
@@ -1638,6 +1638,22 @@ SCIPY_LINALG: dict[str, Handler] = {
     "toeplitz": sl_toeplitz(), "hankel": sl_toeplitz(), "circulant": sl_toeplitz(one=True),
 }
 
+
+def sp_squareform(a: Args) -> Value:
+    """squareform(X, force="no", checks=True); another ``force`` is not followed."""
+    force = a.get(1, "force")
+    if a.star or (force is not None and _str_of(force) != "no"):
+        return _arr(None)
+    return _arr(distances.squareform(a.shape(0, "X"), a.distinct))
+
+
+SCIPY_DISTANCE: dict[str, Handler] = {
+    "cdist": lambda a: _arr(None) if a.star else _arr(distances.cdist(a.shape(0, "XA"), a.shape(1, "XB"),
+                                                                       a.distinct)),
+    "pdist": lambda a: _arr(None) if a.star else _arr(distances.pdist(a.shape(0, "X"))),
+    "squareform": sp_squareform,
+}
+
 # other libraries' helpers that numpy's rules describe, by full name
 LIBRARY_FUNCTIONS: dict[str, Handler] = {
     # a @ b up to 2-D, np.dot beyond; dense_output only turns a sparse result dense
@@ -1660,6 +1676,7 @@ LIBRARY_FUNCTIONS: dict[str, Handler] = {
     **{"scipy.special." + name: elementwise("x") for name in SPECIAL_UNARY.split()},
     **{"scipy.special." + name: elementwise("x", "y") for name in ("xlogy", "xlog1py")},
     **{"scipy.linalg." + name: h for name, h in SCIPY_LINALG.items()},
+    **{"scipy.spatial.distance." + name: h for name, h in SCIPY_DISTANCE.items()},
     "scipy.special.softmax": same_as(0, "x"), "scipy.special.log_softmax": same_as(0, "x"),
     # logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False): weights b or a sign: not followed
     "scipy.special.logsumexp": lambda a: _arr(None) if a.has(2, "b") or a.has(4, "return_sign") or len(a.args) > 3

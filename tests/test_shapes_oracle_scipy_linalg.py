@@ -300,6 +300,30 @@ def test_structured_matrices(c, r, name):
     agree(ours, theirs, len(c) != 1 or (r is not None and len(r) != 1), f"{name}({c}, {r})")
 
 
+@SETTINGS
+@given(a=any_shape, b=st.one_of(any_shape, st.tuples(small, small)))
+def test_distances(a, b):
+    """scipy.spatial.distance's cdist, pdist and squareform (the same in 1.10, 1.15 and 1.17)."""
+    from scipy.spatial import distance
+
+    def dist(name):
+        return numpy_api.LIBRARY_FUNCTIONS["scipy.spatial.distance." + name]
+    if len(a) == 2 and len(b) == 2 and draw_same_columns(a, b):
+        b = (b[0], a[1])
+    agree(ours_answer(dist("cdist"), [Array(S(a)), Array(S(b))], {}),
+          scipy_answer(lambda: distance.cdist(np.ones(a), np.ones(b))), False, f"cdist({a}, {b})")
+    agree(ours_answer(dist("pdist"), [Array(S(a))], {}), scipy_answer(lambda: distance.pdist(np.ones(a))), False,
+          f"pdist({a})")
+    x = np.zeros(a) if len(a) == 2 else np.ones(a)  # a distance matrix has a zero diagonal
+    # a 0-d X is read as one distance: unknown
+    agree(ours_answer(dist("squareform"), [Array(S(a))], {}), scipy_answer(lambda: distance.squareform(x)),
+          a == (), f"squareform({a})")
+
+
+def draw_same_columns(a, b) -> bool:
+    return (a[0] + b[0]) % 3 != 0  # mostly points of as many coordinates
+
+
 def test_options_that_change_what_is_returned_are_not_followed():
     """pinv(..., return_rank=True), sqrtm(..., disp=False), eigh with b: another kind of result."""
     square = Array(S((3, 3)))

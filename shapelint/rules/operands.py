@@ -25,6 +25,7 @@ HELP = {
     ("scipy.linalg.solve", "square"): "scipy.linalg.lstsq solves a system that is not square in the least-squares sense",
     **{("scipy.linalg." + f, "square"): "scipy.linalg.svd factors a matrix that is not square"
        for f in ("eig", "eigh", "eigvals", "eigvalsh")},
+    ("cdist", "rank"): "one point is a row of one: {x}[None, :] (or {x}.reshape(1, -1))",
     ("multivariate_normal", "square"): "for independent components, np.diag({x}) is the covariance with {x} as variances",
 }
 
@@ -130,6 +131,10 @@ RULE = Rule(
       than two dimensions (`cond` with an order other than None, 2 or -2 of a matrix that is not
       square), `np.cumulative_sum` of a 2-D array without `axis`, `np.vecdot`, `np.matvec` or
       `np.vecmat` of an array with too few dimensions;
+    - `scipy.spatial.distance.cdist` of arrays that are not 2-D (one point is a row of one) or
+      of points with different numbers of coordinates, `pdist` of an array that is not 2-D,
+      `squareform` of a matrix that is not square or of a vector whose length is no
+      `n * (n - 1) / 2`;
     - `scipy.linalg`'s `inv`, `pinvh`, `det`, `eigh`, `eig`, `eigvals`, `logm` ... of a matrix
       that is not square, `inv`, `det`, `svd`, `qr`, `lu`, `eigh` ... of an array that is not
       2-D, and `cho_solve`/`lu_solve` of a right-hand side whose rows are not the factor's
