@@ -1237,11 +1237,16 @@ FUNCTIONS.update({
 
 # --- numpy 2's array API names (shapes/array_api.py): what scikit-learn's xp spells --------
 
+# a gufunc's keywords that leave its result's shape alone (axes= and axis= choose other axes)
+GUFUNC_PLAIN_KWARGS = frozenset({"out", "dtype", "casting", "order", "subok", "signature"})
+
+
 def api_pair(fn, axis: bool = False) -> Handler:
     """``fn(x1, x2)`` (vecdot, matvec, vecmat, linalg.outer, linalg.cross); ``axis``: it takes
-    ``axis=-1`` as a keyword."""
+    ``axis=-1`` as a keyword.  Another keyword that picks axes (a gufunc's ``axes=``) is not
+    followed."""
     def h(a: Args) -> Value:
-        if a.star or len(a.args) > 2:
+        if a.star or len(a.args) > 2 or a.kwargs.keys() - GUFUNC_PLAIN_KWARGS - ({"axis"} if axis else set()):
             return _arr(None)
         x1, x2 = a.shape(0, "x1"), a.shape(1, "x2")
         if axis:
