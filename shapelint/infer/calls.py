@@ -441,6 +441,7 @@ class CallsMixin:
         for p, v, n in pairs:
             if p.declared.is_int and isinstance(v, Int):
                 b.bind(p.declared.dim.symbol if p.declared.dim is not None else p.name, v.dim, (n, p.name))
+        contradicted = False  # a documented parameter this call's argument cannot be
         for p, v, n in pairs:
             declared = p.declared.shape
             if declared is None or not isinstance(v, Array):
@@ -450,12 +451,18 @@ class CallsMixin:
             if mm is not None and p.declared.contract:
                 self.emit("contract", n, what="argument", declared=declared, actual=v.shape, mismatch=mm,
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
-            elif p.declared.source == "docstring" and v.shape is not None and v.shape.fixed and not self.summarising:
+            elif mm is not None:
+                contradicted = True
+            if p.declared.source == "docstring" and not p.declared.contract and v.shape is not None \
+                    and v.shape.fixed and not self.summarising:
                 self._check_call_unpack(info, p.name, v, n)
         given = {p.name: v for p, v, _ in pairs}
         if not self.summarising:  # a call inside a return inference has placeholder shapes
             self.add_call_site(site_key, info, (given, node))
-        result = self._declared_return(info, b, node)
+        # a docstring this call contradicts does not describe it: its documented return neither
+        # (filterpy's outer_product_sum(A, B) documents both (M, N) and returns (N, N), and is
+        # called with B of other columns); the body tells instead
+        result = UNKNOWN if contradicted and info.documented_return() else self._declared_return(info, b, node)
         if result is UNKNOWN and not info.ret.is_int:
             owner = info.owner if info.owner is not None else self
             if instance is not None and instance.attrs and info.is_method and info.params:

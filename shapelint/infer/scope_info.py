@@ -169,6 +169,13 @@ class FuncInfo:
         """Every dim symbol its declarations mention: bound per call."""
         return self.param_symbols() | (self.ret.shape.symbols() if self.ret.shape is not None else set())
 
+    def documented_return(self) -> bool:
+        """Is what a call returns read from the docstring (its Returns section, or a course
+        assignment's returned names), not from an annotation?"""
+        if self.ret.shape is not None:
+            return self.ret.source == "docstring" and not self.ret.contract
+        return self.ret_items is not None
+
     def param_symbols(self) -> set[str]:
         out: set[str] = set()
         for p in self.params:
