@@ -169,13 +169,8 @@ def trace(shape: MaybeShape) -> MaybeShape:
 def vector_norm(shape: MaybeShape, axis: Axis = None, keepdims: bool = False) -> MaybeShape:
     """np.linalg.vector_norm: over every axis when ``axis`` is None (a 2-D array is flattened,
     not a matrix norm), else over the given ones."""
-    if shape is None:
-        return None
-    if axis is None:
-        if not shape.fixed:
-            return None
-        return Shape((ONE,) * len(shape.dims)) if keepdims else SCALAR
-    if shape.fixed:  # ops.reduce takes axis 0 of a 0-d array, as np.sum does; vector_norm refuses it
+    if shape is not None and shape.fixed and axis is not None:
+        # ops.reduce takes axis 0 of a 0-d array, as np.sum does; vector_norm refuses it
         for k in (axis,) if isinstance(axis, int) else axis:
             normalize_axis(k, len(shape.dims), shape)
     return reduce(shape, axis, keepdims)
