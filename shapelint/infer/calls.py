@@ -451,11 +451,11 @@ class CallsMixin:
             if mm is not None and p.declared.contract:
                 self.emit("contract", n, what="argument", declared=declared, actual=v.shape, mismatch=mm,
                           value=n, name=p.name, function=info.name, vval=v, param=p.node)
-            elif mm is not None:
-                contradicted = True
-            if p.declared.source == "docstring" and not p.declared.contract and v.shape is not None \
-                    and v.shape.fixed and not self.summarising:
-                self._check_call_unpack(info, p.name, v, n)
+            else:
+                contradicted = contradicted or mm is not None
+                if p.declared.source == "docstring" and v.shape is not None and v.shape.fixed \
+                        and not self.summarising:
+                    self._check_call_unpack(info, p.name, v, n)
         given = {p.name: v for p, v, _ in pairs}
         if not self.summarising:  # a call inside a return inference has placeholder shapes
             self.add_call_site(site_key, info, (given, node))
