@@ -27,8 +27,10 @@ What it does (the README's "Speed" section quotes its output):
 5. Prints a table: absolute times, ratios, targets.  Exits 0 whatever it measured (2 when the
    setup fails).
 
-The machine this runs on may be shared: wall times then vary from run to run, and CPU times
-(also printed) are the steadier measure of work; ``--repeat N`` keeps the best of N runs.
+The machine this runs on may be shared, and its speed drifts: here the same parse took 12 s in
+one minute and 20 s a few minutes later, CPU time as much as wall time.  So ``--repeat N`` runs N
+rounds, each running every measurement once with the two sides of each ratio side by side; a
+ratio is the median of the rounds' own ratios, and an absolute time the best of the rounds.
 
 Usage::
 
@@ -234,16 +236,31 @@ def best(runs: list[Run]) -> Run:
                fastest.output)
 
 
-def repeat(n: int, what: str, cmd: list[str], cwd: Path, env: dict | None = None, before=None,
-           keep_output: bool = False) -> Run:
-    runs = []
+@dataclass
+class Step:
+    key: str
+    what: str
+    cmd: list[str]
+    env: dict | None = None
+    before: object = None  # called before each run (clearing the cache)
+    keep_output: bool = False
+
+
+def rounds(n: int, steps: list[Step], cwd: Path) -> dict[str, list[Run]]:
+    """Each step once per round, n rounds.  The speed of a shared machine drifts over minutes (the
+    same parse took 12 s and 20 s in one run of this script): the two sides of a ratio run one
+    right after the other, within the same round, and a ratio is the median of the rounds' own
+    ratios, not the ratio of two bests taken minutes apart."""
+    out: dict[str, list[Run]] = {s.key: [] for s in steps}
     for i in range(n):
-        if before is not None:
-            before()
-        r = measure(cmd, cwd, env, keep_output)
-        log(f"{what}: {r.wall:.2f} s wall, {r.cpu:.2f} s CPU, {r.maxrss_mb:.0f} MB (exit {r.returncode})")
-        runs.append(r)
-    return best(runs)
+        for step in steps:
+            if step.before is not None:
+                step.before()
+            r = measure(step.cmd, cwd, step.env, step.keep_output)
+            log(f"round {i + 1}/{n}, {step.what}: {r.wall:.2f} s wall, {r.cpu:.2f} s CPU, {r.maxrss_mb:.0f} MB "
+                f"(exit {r.returncode})")
+            out[step.key].append(r)
+    return out
 
 
 def parse_worker_cpu(output: str) -> list[float]:
@@ -252,6 +269,12 @@ def parse_worker_cpu(output: str) -> list[float]:
         if "CPU seconds per worker:" in line:
             return [float(x) for x in line.split("CPU seconds per worker:")[1].strip(" )").split(",")]
     return []
+
+
+def critical_path(r: Run) -> float:
+    """CPU seconds of a -j N run's critical path: the main process's own work plus its busiest worker."""
+    worker_cpu = parse_worker_cpu(r.output)
+    return (r.cpu - sum(worker_cpu)) + max(worker_cpu) if worker_cpu else r.cpu
 
 
 # --- the pre-filter on real code ------------------------------------------------------------------
@@ -288,8 +311,17 @@ def fmt_s(r: Run) -> str:
     return f"{r.wall:.2f} s ({r.cpu:.2f} s CPU)"
 
 
-def ratio(a: Run, b: Run) -> str:
-    return f"{a.wall / b.wall:.2f} ({a.cpu / b.cpu:.2f} CPU)"
+def paired(a: list[Run], b: list[Run], cpu_a=None) -> tuple[float, float]:
+    """(wall, CPU) ratio of a to b: the median over the rounds of each round's ratio.
+    ``cpu_a``: the CPU seconds to count for each run of a (a -j N run's critical path)."""
+    cpus = cpu_a or [r.cpu for r in a]
+    return (statistics.median(x.wall / y.wall for x, y in zip(a, b)),
+            statistics.median(c / y.cpu for c, y in zip(cpus, b)))
+
+
+def ratio(a: list[Run], b: list[Run], cpu_a=None) -> str:
+    wall, cpu = paired(a, b, cpu_a)
+    return f"{wall:.2f} ({cpu:.2f} CPU)"
 
 
 def verdict(value: float, target: float, at_most: bool = True) -> str:
@@ -304,7 +336,7 @@ def verdict2(wall: float, cpu: float, target: float, at_most: bool = True) -> st
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", choices=sorted(CORPORA), default="default")
-    ap.add_argument("--repeat", type=int, default=1, help="runs of each measurement; the fastest counts")
+    ap.add_argument("--repeat", type=int, default=1, help="rounds of measurements (see above)")
     ap.add_argument("--work", type=Path, help="where to download and unpack (kept); default: a temporary folder")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="all cores (default: os.cpu_count())")
     ap.add_argument("--skip-mypy", action="store_true")
@@ -350,37 +382,46 @@ def run(args, work: Path, corpus: Path, tools: Path) -> int:
         measure([py, "-m", "mypy", "--no-incremental", "--follow-imports=skip", "--cache-dir", os.devnull, small],
                 corpus, dict(base_env, PYTHONPATH=str(tools)))
 
-    parse_all = repeat(n, "libcst parse, all files", [py, "-c", PARSE_ONLY, *files], corpus)
-    parse_split = repeat(n, f"libcst parse, all files, {jobs} processes",
-                         [py, "-c", PARSE_SPLIT, jobs, PARSE_ONLY, *files], corpus)
-    cold1_all = repeat(n, "shapelint -j 1, all files", [*shapelint, "-j", "1", "--no-cache", *files], corpus)
-    parse_np = repeat(n, "libcst parse, numpy files", [py, "-c", PARSE_ONLY, *numpy_files], corpus)
-    cold1_np = repeat(n, "shapelint -j 1, numpy files", [*shapelint, "-j", "1", "--no-cache", *numpy_files], corpus)
     coldn_memory = measure([*shapelint, "-j", jobs, "--no-cache", *files], corpus, sample_memory=True)
     log(f"shapelint -j {jobs}, all files, memory sampled: {coldn_memory.maxrss_mb:.0f} MB largest, "
         f"{coldn_memory.tree_mb:.0f} MB RSS, {coldn_memory.tree_pss_mb:.0f} MB PSS all together")
-    coldn = repeat(n, f"shapelint -j {jobs}, all files", [*shapelint, "-v", "-j", jobs, "--no-cache", *files], corpus,
-                   keep_output=True)
-    worker_cpu = parse_worker_cpu(coldn.output)
-    # on a machine that others are using too, wall time says little about parallelism: the CPU
-    # time of the run's critical path (the main process's own work, plus its busiest worker) is
-    # what the wall time would be with the cores to ourselves
-    critical = (coldn.cpu - sum(worker_cpu)) + max(worker_cpu) if worker_cpu else coldn.cpu
-    log(f"worker CPU seconds: {worker_cpu}; critical path {critical:.2f} s")
 
     def clear_cache() -> None:
         shutil.rmtree(cache_dir, ignore_errors=True)
 
     cached = [*shapelint, "-j", jobs, "--cache-dir", str(cache_dir), *files]
-    cold_cache = repeat(n, "shapelint cold cache", cached, corpus, before=clear_cache)
-    warm = repeat(max(n, 3), "shapelint warm cache", cached, corpus)
+    mypy_env = dict(base_env, PYTHONPATH=str(tools))
+    mypy_cmd = [py, "-m", "mypy", "--no-incremental", "--follow-imports=skip", "--ignore-missing-imports",
+                "--cache-dir", os.devnull, *files]
+    # each pair compared by a ratio runs side by side within a round (see rounds())
+    steps = [
+        Step("parse_all", "libcst parse, all files", [py, "-c", PARSE_ONLY, *files]),
+        Step("cold1_all", "shapelint -j 1, all files", [*shapelint, "-j", "1", "--no-cache", *files]),
+        Step("coldn", f"shapelint -j {jobs}, all files", [*shapelint, "-v", "-j", jobs, "--no-cache", *files],
+             keep_output=True),
+        *([] if args.skip_mypy else [Step("mypy", "mypy", mypy_cmd, env=mypy_env, keep_output=True)]),
+        Step("parse_split", f"libcst parse, all files, {jobs} processes",
+             [py, "-c", PARSE_SPLIT, jobs, PARSE_ONLY, *files]),
+        Step("parse_np", "libcst parse, numpy files", [py, "-c", PARSE_ONLY, *numpy_files]),
+        Step("cold1_np", "shapelint -j 1, numpy files", [*shapelint, "-j", "1", "--no-cache", *numpy_files]),
+        Step("cold_cache", "shapelint cold cache", cached, before=clear_cache),
+        Step("warm", "shapelint warm cache", cached),
+    ]
+    runs = rounds(n, steps, corpus)
+    parse_all, parse_split, cold1_all = best(runs["parse_all"]), best(runs["parse_split"]), best(runs["cold1_all"])
+    parse_np, cold1_np, coldn = best(runs["parse_np"]), best(runs["cold1_np"]), best(runs["coldn"])
+    cold_cache, warm = best(runs["cold_cache"]), best(runs["warm"])
+    # on a machine that others are using too, wall time says little about parallelism: the CPU
+    # time of the run's critical path (the main process's own work, plus its busiest worker) is
+    # what the wall time would be with the cores to ourselves
+    criticals = [critical_path(r) for r in runs["coldn"]]
+    critical = min(criticals)
+    worker_cpu = parse_worker_cpu(min(runs["coldn"], key=critical_path).output)
+    log(f"worker CPU seconds: {worker_cpu}; critical path {critical:.2f} s")
 
     mypy = None
     if not args.skip_mypy:
-        env = dict(base_env, PYTHONPATH=str(tools))
-        mypy_cmd = [py, "-m", "mypy", "--no-incremental", "--follow-imports=skip", "--ignore-missing-imports",
-                    "--cache-dir", os.devnull, *files]
-        mypy = repeat(n, "mypy", mypy_cmd, corpus, env, keep_output=True)
+        mypy = best(runs["mypy"])
         log(f"mypy said: {mypy.output.strip().splitlines()[-1] if mypy.output.strip() else '(nothing)'}")
         if mypy.returncode not in (0, 1):
             log(f"mypy did not check the files (exit {mypy.returncode}): {mypy.output[-800:]}")
@@ -395,33 +436,38 @@ def run(args, work: Path, corpus: Path, tools: Path) -> int:
 
     skipped, skipped_lines, skipped_findings = audit_prefilter(corpus, files)
 
-    speedup = cold1_all.wall / coldn.wall
+    R = runs
+    np_wall, np_cpu = paired(R["cold1_np"], R["parse_np"])
     rows = [
         ("cold, 1 process, all files: shapelint / libcst.parse_module",
-         f"{fmt_s(cold1_all)} / {fmt_s(parse_all)}", ratio(cold1_all, parse_all), "-", ""),
+         f"{fmt_s(cold1_all)} / {fmt_s(parse_all)}", ratio(R["cold1_all"], R["parse_all"]), "-", ""),
         ("cold, 1 process, files using numpy: shapelint / libcst.parse_module",
-         f"{fmt_s(cold1_np)} / {fmt_s(parse_np)}", ratio(cold1_np, parse_np), "<= 1.3",
-         verdict2(cold1_np.wall / parse_np.wall, cold1_np.cpu / parse_np.cpu, 1.3)),
+         f"{fmt_s(cold1_np)} / {fmt_s(parse_np)}", ratio(R["cold1_np"], R["parse_np"]), "<= 1.3",
+         verdict2(np_wall, np_cpu, 1.3)),
     ]
     if mypy is not None:
+        my_wall, my_cpu = paired(R["coldn"], R["mypy"], criticals)
         rows.append((f"cold, all cores (-j {jobs}): shapelint / mypy (CPU: critical path of -j {jobs}, below)",
                      f"{coldn.wall:.2f} s ({critical:.2f} s CPU) / {fmt_s(mypy)}",
-                     f"{coldn.wall / mypy.wall:.2f} ({critical / mypy.cpu:.2f} CPU)", "<= 1.0",
-                     verdict2(coldn.wall / mypy.wall, critical / mypy.cpu, 1.0)))
+                     ratio(R["coldn"], R["mypy"], criticals), "<= 1.0", verdict2(my_wall, my_cpu, 1.0)))
         rows.append(("for reference, the floor: libcst.parse_module alone (one process) / mypy",
-                     f"{fmt_s(parse_all)} / {fmt_s(mypy)}", ratio(parse_all, mypy), "-", ""))
+                     f"{fmt_s(parse_all)} / {fmt_s(mypy)}", ratio(R["parse_all"], R["mypy"]), "-", ""))
+    speedup, _ = paired(R["cold1_all"], R["coldn"])
+    cpu_speedup = statistics.median(a.cpu / c for a, c in zip(R["cold1_all"], criticals))
+    split_speedup, _ = paired(R["parse_all"], R["parse_split"])
+    warm_wall, warm_cpu = paired(R["warm"], R["cold_cache"])
     rows += [
         (f"cold: 1 process / all cores (-j {jobs})", f"{fmt_s(cold1_all)} / {fmt_s(coldn)}",
          f"{speedup:.2f}x faster", ">= 1.7x on 2 cores", verdict(speedup, 1.7, at_most=False)),
         (f"same, in CPU time: 1 process / critical path of -j {jobs} (main process + busiest of "
          f"{len(worker_cpu)} workers: {', '.join(f'{c:.1f}' for c in worker_cpu)} s)",
-         f"{cold1_all.cpu:.2f} s / {critical:.2f} s", f"{cold1_all.cpu / critical:.2f}x faster",
-         ">= 1.7x on 2 cores", verdict(cold1_all.cpu / critical, 1.7, at_most=False)),
+         f"{cold1_all.cpu:.2f} s / {critical:.2f} s", f"{cpu_speedup:.2f}x faster",
+         ">= 1.7x on 2 cores", verdict(cpu_speedup, 1.7, at_most=False)),
         (f"for reference, the ceiling: libcst.parse_module alone, 1 process / {jobs} processes (each "
          f"a share of the files)", f"{fmt_s(parse_all)} / {fmt_s(parse_split)}",
-         f"{parse_all.wall / parse_split.wall:.2f}x faster", "-", ""),
-        (f"warm cache / cold cache (-j {jobs})", f"{fmt_s(warm)} / {fmt_s(cold_cache)}", ratio(warm, cold_cache),
-         "<= 0.1", verdict2(warm.wall / cold_cache.wall, warm.cpu / cold_cache.cpu, 0.1)),
+         f"{split_speedup:.2f}x faster", "-", ""),
+        (f"warm cache / cold cache (-j {jobs})", f"{fmt_s(warm)} / {fmt_s(cold_cache)}",
+         ratio(R["warm"], R["cold_cache"]), "<= 0.1", verdict2(warm_wall, warm_cpu, 0.1)),
         (f"one small file ({small}, {small_lines} lines), whole process / python -c \"import libcst\"",
          f"{small_wall:.3f} s / {import_wall:.3f} s", f"{small_wall / import_wall:.2f}", "<= 2",
          verdict(small_wall / import_wall, 2.0)),
@@ -439,8 +485,9 @@ def run(args, work: Path, corpus: Path, tools: Path) -> int:
 
     print(f"shapelint speed: corpus '{args.corpus}' ({', '.join(CORPORA[args.corpus])}): {len(files)} files, "
           f"{n_lines} lines; {len(numpy_files)} files ({np_lines} lines) use numpy.  {os.cpu_count()} cores, "
-          f"Python {sys.version.split()[0]}, best of {n} run(s); times are wall clock, CPU time (user + system, all processes) in parentheses: on a shared "
-          f"machine the CPU figures are the steadier measure.")
+          f"Python {sys.version.split()[0]}, {n} round(s).  Absolute times are the best of the rounds, wall "
+          f"clock, CPU time (user + system, all processes) in parentheses; a ratio is the median of the rounds' own "
+          f"ratios, each between runs side by side (a shared machine's speed drifts over minutes).")
     print()
     print("| measurement | absolute | ratio | target | met |")
     print("| --- | --- | --- | --- | --- |")
