@@ -101,24 +101,88 @@ def _collapse(m: "re.Match") -> str:
 def _may_be_refused(source: str) -> bool:
     """Could ``_refused`` find anything beyond a NUL byte in ``source``?  A bound that costs a
     fraction of Python's parser: each level of nesting takes a token of its own, so no expression
-    nests deeper than its logical line is long once each string is one character; brackets and
-    indentation are counted against CPython's limits.  Whatever this scan cannot follow (more
+    nests deeper than its logical line is long once each string is one character; a logical line
+    longer than that (a table of numbers) is bounded more closely by ``_nesting_bound``.  Brackets
+    and indentation are counted against CPython's limits.  Whatever this scan cannot follow (more
     closing than opening brackets, a bracket left open, a lone \\r line ending) says yes."""
     text = _STRING_OR_COMMENT.sub(_collapse, source)
     depth = length = 0
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    start = 0  # where the logical line began
+    for i, line in enumerate(lines):
         opens = line.count("(") + line.count("[") + line.count("{")
         if depth + opens >= PYTHON_MAX_PARENS:
             return True
         depth += opens - line.count(")") - line.count("]") - line.count("}")
         length += len(line)
-        if depth < 0 or length > MAX_NESTING:
+        if depth < 0:
             return True
         if len(line) >= PYTHON_MAX_INDENT and len(line) - len(line.lstrip()) >= PYTHON_MAX_INDENT:
             return True
         if depth == 0 and not line.rstrip("\r").endswith("\\"):
+            if length > MAX_NESTING and _nesting_bound("\n".join(lines[start:i + 1])) > MAX_NESTING // 2:
+                return True
             length = 0
+            start = i + 1
     return depth != 0
+
+
+# the tokens of a logical line once strings are collapsed: words (names, numbers, keywords, a
+# string's "x"), brackets, commas, colons, and any other character (an operator, a dot)
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_NESTING_WORDS = frozenset({"and", "or", "not", "if", "else", "in", "is", "await", "yield", "for", "async",
+                            "from"})
+
+
+def _nesting_bound(line: str) -> int:
+    """An upper bound on how deep the expressions of one logical line (strings collapsed) nest,
+    up to a few levels: the brackets open at a point, plus the operators, dots, keywords and
+    adjacent operands (implicitly concatenated strings) before it since the last comma of each of
+    them (the items of a list nest side by side).  A lambda's parameters end at its colon, so
+    their commas do not count; a word longer than an identifier usually is (an f-string's "xxx",
+    a number of thousands of digits) counts its length."""
+    counts = [0]  # per open bracket: what nests since its last comma
+    lambdas = [0]  # per open bracket: lambdas whose parameters have not ended
+    best = 0
+    operand = False  # was the last token a word that is an operand?
+    for tok in _TOKEN.findall(line):
+        c = tok[0]
+        if c in "([{":
+            counts[-1] += 1
+            counts.append(0)
+            lambdas.append(0)
+            operand = False
+        elif c in ")]}":
+            if len(counts) == 1:
+                return MAX_NESTING + 1  # more closing than opening: say yes
+            counts.pop()
+            lambdas.pop()
+            operand = True
+        elif c == ",":
+            if not lambdas[-1]:
+                counts[-1] = 0
+            operand = False
+        elif c == ":":
+            if lambdas[-1]:
+                lambdas[-1] -= 1
+            counts[-1] += 1
+            operand = False
+        elif c.isalnum() or c == "_" or not c.isascii():
+            if tok == "lambda":
+                lambdas[-1] += 1
+                counts[-1] += 1
+                operand = False
+            elif tok in _NESTING_WORDS:
+                counts[-1] += 1
+                operand = False
+            else:
+                counts[-1] += (1 if operand else 0) + (len(tok) if len(tok) > 32 else 0)
+                operand = True
+        else:
+            counts[-1] += 1
+            operand = False
+        best = max(best, len(counts) + sum(counts))
+    return best
 
 
 def _quiet_parse(source: str) -> ast.AST:

@@ -11,10 +11,14 @@ real code that does not use numpy.
 from __future__ import annotations
 
 import os
+import random
+from unittest import mock
 import sysconfig
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shapelint import engine, runner
 from shapelint.config import Settings
@@ -263,6 +267,48 @@ def test_what_the_scan_lets_through_python_would_not_refuse():
     assert passed > 50
     # just below the bound: let through, and truly harmless
     source = "x = (\n" + "    -\n" * 200 + "1)\n"
+    assert not engine._may_be_refused(source) and engine._refused("t.py", source) is None
+
+
+# one or two levels of nesting each: (template, the loosest expression E may be, what the result
+# is), by how loosely they bind: 0 an atom or call, 1 await, 2 power, 3 unary, 4 term, 5 sum,
+# 6 comparison, 7 not, 8 and, 9 or, 10 conditional, 11 lambda (a chain stays valid Python: a
+# wrapper that does not fit what it wraps is left out)
+_WRAPPERS = [
+    ("E.b", 0, 0), ("E(a)", 0, 0), ("E[a]", 0, 0), ("E[1:2, ::3]", 0, 0), ("await E", 0, 1), ("E ** 2", 1, 2),
+    ("-E", 3, 3), ("~E", 3, 3), ("a * E", 3, 4), ("E @ a", 4, 4), ("E + a", 5, 5), ("E < a < b", 5, 6),
+    ("not E", 7, 7), ("E and a", 8, 8), ("a or E", 9, 9), ("E if a else b", 9, 10), ("a if b else E", 11, 10),
+    ("lambda q, r=1: E", 11, 11), ("[a, E]", 11, 0), ("{a: E, b: c}", 11, 0), ("f(a, k=E)", 11, 0),
+    ("(a, E)", 11, 0), ("{E}", 11, 0), ("(b := E)", 11, 0), ("x[E]", 11, 0),
+]
+# mostly without brackets, so that chains thousands long stay within Python's 200 nested brackets
+_BRACKETLESS = [w for w in _WRAPPERS if not any(c in w[0] for c in "([{")]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1600, 3000), st.integers(0, 2**32))
+def test_the_scan_lets_through_nothing_nested_too_deep(length, seed):
+    """Whatever the scan lets through, the full check (Python's parser, then the depth walk) lets
+    through too.  Each step wraps the expression in one of the wrappers that fit it; one step in
+    twenty may take one with brackets (a seed, not hypothesis's data: thousands of draws)."""
+    rnd = random.Random(seed)
+    expr, level = "a", 0
+    for _ in range(length):
+        pool = _WRAPPERS if rnd.random() < 0.05 else _BRACKETLESS
+        template, _, level = rnd.choice([w for w in pool if level <= w[1]])
+        expr = template.replace("E", expr)
+    source = "x = " + expr + "\n"
+    if engine._may_be_refused(source):
+        return
+    with mock.patch.object(engine, "_may_be_refused", lambda text: True):
+        assert engine._refused("t.py", source) is None
+
+
+def test_a_long_table_of_numbers_is_spared_pythons_parser():
+    """A logical line far longer than the nesting limit that nests two deep (generated tables)."""
+    rows = ",\n".join("    [" + ", ".join(["-1.5e-3", "2.0", "'a' 'b'"] * 20) + "]" for _ in range(40))
+    source = "import numpy as np\nTABLE = np.array([\n" + rows + "\n])\n"
+    assert len(source) > 5 * engine.MAX_NESTING
     assert not engine._may_be_refused(source) and engine._refused("t.py", source) is None
 
 
