@@ -39,6 +39,9 @@ BOUND_DIM = re.compile(r"^[<>]=?\s*\w+$|^\d+\+$")  # (>2,), (n, 3+): a size of a
 # a shape that holds only under a condition: "(1, d) if n_classes == 2 ...", "(1,) when binary"
 CONDITION = re.compile(r"^[`,\s)]*(if|when|unless)\b")
 SHAPE_RE = re.compile(r"\bshape\s*[=:]?\s*`?\(([^()]*)\)")  # numpy-ml writes of shape `(n, d)`
+# dipy's "A, B : arrays of shape (m, n), (n, k)": one shape per name, in order (a shape has
+# a comma: "shape=(n, d), (read-only)" is one shape and a remark)
+SHAPE_LIST = re.compile(r"\bshapes?\s*[=:]?\s*`?\([^()]*\)`?(?:\s*(?:,|\band\b)\s*`?\([^()]*,[^()]*\)`?)+")
 NUMPYDOC_SECTION = re.compile(r"^\s*(Parameters|Returns|Yields|Other Parameters|Attributes|Raises|See Also|Notes|"
                               r"Examples|References|Warnings|Methods)\s*$")
 UNDERLINE = re.compile(r"^\s*-{3,}\s*$")
@@ -97,7 +100,7 @@ def read_shape(text: str, errors: Optional[list] = None, opaque: bool = True,
     if "(" in text and (" x" in text or "×" in text):
         text = TIMES_PARENS.sub(_joined_sizes, text)
     found = SHAPE_RE.findall(text)
-    if len(found) != 1:
+    if len(found) != 1 or SHAPE_LIST.search(text):
         return None
     rest = re.sub(r"\bor\s+None\b", "", text[text.index(found[0]) + len(found[0]):])  # "(n, d) or None": still (n, d)
     sentence = rest.split(".")[0]
@@ -259,6 +262,9 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
             elif shape is not None and "names" in entry.groupdict():
                 for name in entry.group("names").split(","):
                     result.params.setdefault(name.strip().lstrip("*"), shape)
+            elif "names" in entry.groupdict() and "," in entry.group("names"):
+                for name, each in _shape_per_name(entry.group("names"), type_text, result.errors, opaque, group):
+                    result.params.setdefault(name, each)
             elif "names" in entry.groupdict() and SCALAR_TYPE.match(type_text.strip()):
                 for name in entry.group("names").split(","):
                     result.scalars.add(name.strip())
@@ -267,6 +273,24 @@ def parse(doc: str, opaque: bool = True, group: Optional[str] = None) -> DocShap
                     # the same size as the name in the docstring's shapes: n_out and (n_ex, n_out)
                     result.ints[name.strip()] = Dim.documented(name.strip(), group)
     return result
+
+
+def _shape_per_name(names: str, text: str, errors: list, opaque: bool, group: Optional[str]) -> list:
+    """``A, B : arrays of shape (m, n), (n, k)``: as many shapes as names, the first name's
+    first; none when the counts differ (which shape is whose is then a guess)."""
+    listed = SHAPE_LIST.search(text)
+    split = [n.strip().lstrip("*") for n in names.split(",")]
+    if listed is None:
+        return []
+    inners = re.findall(r"\(([^()]*)\)", listed.group(0))
+    if len(inners) != len(split):
+        return []
+    out = []
+    for name, inner in zip(split, inners):
+        shape = read_shape(f"shape ({inner})", errors, opaque, group)
+        if shape is not None:
+            out.append((name, shape))
+    return out
 
 
 def documented_as_array(doc: str, name: str) -> bool:
