@@ -279,9 +279,9 @@ def _shape_per_name(names: str, text: str, errors: list, opaque: bool, group: Op
     """``A, B : arrays of shape (m, n), (n, k)``: as many shapes as names, the first name's
     first; none when the counts differ (which shape is whose is then a guess)."""
     listed = SHAPE_LIST.search(text)
-    split = [n.strip().lstrip("*") for n in names.split(",")]
     if listed is None:
         return []
+    split = [n.strip().lstrip("*") for n in names.split(",")]
     inners = re.findall(r"\(([^()]*)\)", listed.group(0))
     if len(inners) != len(split):
         return []
