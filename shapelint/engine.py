@@ -312,7 +312,10 @@ def check_source(path: str, source: str, settings: Settings, project=None,
     ctx = Context(module, path, settings)
 
     def sink(event) -> None:
+        if event.kind in ("product", "elementwise"):
+            ctx.confirm(event)
         for check in HANDLERS.get(event.kind, ()):
+            ctx.pending = None
             check(event, ctx)
 
     module_name = project.module_name(path) if project is not None else None

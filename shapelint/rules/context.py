@@ -11,7 +11,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from ..config import Settings
 from ..diagnostics import Diagnostic, Fix
 from ..numpy_api import SHAPED_BY_FIRST_ARGUMENT
-from ..shapes import fmt_shape
+from ..shapes import fmt_dim, fmt_shape
+from ..shapes.dim import equal, is_documented
 from ..values import DOCUMENTED, Array, Origin, Value, from_docstring, shape_of
 from .base import Rule
 
@@ -45,8 +46,11 @@ class Context:
         self._positions = None
         self._seen: set = set()
         self._placed: set = set()  # (code, node) of every finding
+        self._waiting: dict = {}  # finding key -> the function whose confirmation it waits for
         self.reported_keys: set[str] = set()  # gradients already reported (no echo at the update)
         self.blamed: set[int] = set()  # reductions SL013 reported (one finding per reduction)
+        self.pending: Optional[int] = None  # set by documentation_only for the check running
+        self.confirmed: dict[int, tuple] = {}  # function -> (node, size) where the body bears its docstring out
 
     # source ------------------------------------------------------------------------
     def code(self, node) -> str:
@@ -91,9 +95,41 @@ class Context:
     def documentation_only(self, values) -> bool:
         """Every value is a parameter or return exactly as a docstring documents it: a clash
         among them is between docstring entries (often loose prose), not proven by the code
-        (unless docstrings are trusted as contracts)."""
-        return not self.settings.trust_docstrings and all(isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED
-                   for v in values)
+        (unless docstrings are trusted as contracts).  In a function, the clash is kept
+        pending instead: it is reported if the body bears that docstring out somewhere
+        (``confirm``), as course code does (``x @ Wx`` with ``x`` (N, D) and ``Wx`` (D, H)
+        proves the entries exact, so ``Wh @ prev_h`` with ``Wh`` (H, H) and ``prev_h`` (N, H)
+        is a bug)."""
+        if self.settings.trust_docstrings or not all(
+                isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED for v in values):
+            return False
+        func = self.interp.func if self.interp is not None else None
+        if func is None:
+            return True
+        self.pending = id(func.node)  # the findings of this check wait for ``confirm``
+        return False
+
+    def confirm(self, event) -> None:
+        """A product or elementwise operation of two different documented entries, as they are,
+        that meet on a documented size (``x @ Wx``: ``D`` against ``D``) confirms the docstring of
+        the function it is in."""
+        if self.interp is None or self.interp.func is None or self.settings.trust_docstrings:
+            return
+        if event.kind == "product":
+            pairs = [(event.data["lval"], event.data["rval"])]
+        elif event.data["error"] is None:
+            values = [v for _, v in event.data["operands"]]
+            pairs = [(a, b) for i, a in enumerate(values) for b in values[i + 1:]]
+        else:
+            return
+        key = id(self.interp.func.node)
+        if key in self.confirmed:
+            return
+        for a, b in pairs:
+            size = _documented_entries(a, b) and _shared_size(a.shape, b.shape, event.kind == "product")
+            if size:
+                self.confirmed[key] = (event.node, size)
+                return
 
     def shaped_by_docstring(self, value) -> bool:
         """Whether ``value``'s shape is a docstring's: the documented value itself, or an array made
@@ -160,18 +196,33 @@ class Context:
                severity: Optional[str] = None, fix: Optional[tuple] = None) -> None:
         """``fix``: (node, replacement source) when exactly one change makes the shapes right."""
         key = (rule.code, id(node), message)
-        if key in self._seen or not self.settings.enabled(rule.code):
+        if not self.settings.enabled(rule.code):
+            return
+        if key in self._seen:
+            if self.pending is None:  # said again without waiting: the finding stands
+                self._waiting.pop(key, None)
             return
         placed = (rule.code, id(node))
         if placed in self._placed and self.interp is not None and self.interp.second_run:
             return  # the second analysis of a function (inplace_rank) says it again, more precisely
         self._seen.add(key)
         self._placed.add(placed)
+        if self.pending is not None:
+            self._waiting[key] = self.pending
         self.findings.append((rule, node, message, tuple(notes), suggestion, severity or rule.severity, fix))
 
     def diagnostics(self) -> list[Diagnostic]:
         out = []
         for rule, node, message, notes, suggestion, severity, fix in self.findings:
+            waits = self._waiting.get((rule.code, id(node), message))
+            if waits is not None:
+                if waits not in self.confirmed:
+                    continue  # docstring against docstring, in a body that never bears the docstring out
+                where, size = self.confirmed[waits]
+                line = self.line(where)
+                at = f"line {line}: " if line else ""
+                notes = notes + (f"the docstring holds in {self.code(where)} ({at}{size} meets {size}), "
+                                 f"so its shapes are taken as exact",)
             line, col, eline, ecol = self._span(node)
             edit = None
             if fix is not None:
@@ -202,3 +253,22 @@ def _untransposed(node):
             node = node.args[0].value  # np.transpose(x)
         else:
             return node
+
+
+def _documented_entries(a, b) -> bool:
+    """Two arrays exactly as two different docstring entries give them."""
+    return isinstance(a, Array) and isinstance(b, Array) and from_docstring(a.origin) \
+        and from_docstring(b.origin) and a.origin.name != b.origin.name
+
+
+def _shared_size(left, right, product: bool) -> Optional[str]:
+    """The documented size that the contracted axes of a product, or two axes broadcasting
+    aligns, both have."""
+    if left is None or right is None or not left.dims or not right.dims:
+        return None
+    if product:
+        inner = right.dims[-2] if len(right.dims) >= 2 else right.dims[0]
+        pairs = [(left.dims[-1], inner)] if right.fixed or len(right.dims) >= 2 else []
+    else:
+        pairs = list(zip(reversed(left.dims), reversed(right.dims)))
+    return next((fmt_dim(a) for a, b in pairs if is_documented(a) and equal(a, b) is True), None)
