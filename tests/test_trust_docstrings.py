@@ -101,3 +101,32 @@ def test_documented_attributes_share_the_class_names_only_when_trusted():
     found = [(d.line, d.code) for d in check_source("m.py", ATTRIBUTES, Settings())]
     trusted = [(d.line, d.code) for d in check_source("m.py", ATTRIBUTES, Settings(trust_docstrings=True))]
     assert (found, trusted) == ([], [(17, "SL001")])
+
+
+BORNE_OUT = '''import numpy as np
+
+
+def step(x, prev_h, Wx, Wh):
+    """
+    Inputs:
+    - x: of shape (N, D)
+    - prev_h: of shape (N, H)
+    - Wx: of shape (D, H)
+    - Wh: of shape (H, H)
+    """
+    wrong = Wh @ prev_h
+    return x @ Wx + prev_h @ Wh
+'''
+
+
+def test_a_clash_of_two_entries_is_reported_where_the_body_bears_the_docstring_out():
+    # x @ Wx on line 13 meets the docstring on D: Wh @ prev_h on line 12 is a bug, and the
+    # finding says which product made the docstring exact
+    [found] = check_source("m.py", BORNE_OUT, Settings())
+    assert (found.line, found.code) == (12, "SL001")
+    assert found.notes[-1] == "the docstring holds in x @ Wx (line 13: D meets D), so its shapes are taken as exact"
+    # without the products that meet it the clash is docs against docs, and silent
+    assert check_source("m.py", BORNE_OUT.replace("x @ Wx + prev_h @ Wh", "wrong"), Settings()) == []
+    # trusted docstrings are contracts already: the finding needs no such note
+    [trusted] = check_source("m.py", BORNE_OUT, Settings(trust_docstrings=True))
+    assert (trusted.line, trusted.code) == (12, "SL001") and not any("holds in" in n for n in trusted.notes)

@@ -370,8 +370,9 @@ class CallsMixin:
             return Array(None)
         for kind, data in a.notes:
             self.emit(kind, node, operand=operands[0] if operands else node, **data)
-        if name.rsplit(".", 1)[-1] in ("dot", "matmul"):
-            self.emit("product", node, lval=a.get(None, "self") if "self" in a.kwargs else a.get(0, "a"),
+        if name.rsplit(".", 1)[-1] in ("dot", "matmul") and len(operands) == 2:
+            self.emit("product", node, left=operands[0], right=operands[1],
+                      lval=a.get(None, "self") if "self" in a.kwargs else a.get(0, "a"),
                       rval=a.get(0, "b") if "self" in a.kwargs else a.get(1, "b"))
         if isinstance(result, Array) and result.origin is None:
             kind = "call" if type(node) is cst.Call else "expr"

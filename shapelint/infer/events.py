@@ -8,7 +8,7 @@ from typing import Any
 # kind -> what ``data`` holds
 KINDS = {
     "matmul": "left, right (nodes), lval, rval, error (MatmulError), op",
-    "product": "lval, rval: a matrix product whose shapes fit",
+    "product": "left, right (nodes), lval, rval: a matrix product whose shapes fit",
     "elementwise": "operands [(node, value)], result, error (BroadcastError or None), op",
     "inplace": "target (node), key, tval, value (node), vval, op, error",
     "inplace-rank": "target (node), tval, value (node), vval, stripped [(node, value)], failure (Event or "

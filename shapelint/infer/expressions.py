@@ -381,7 +381,7 @@ class ExpressionsMixin:
         except MatmulError as exc:
             self.emit("matmul", node, left=lnode, right=rnode, lval=left, rval=right, error=exc, op=opname)
             return Array(None)
-        self.emit("product", node, lval=left, rval=right)
+        self.emit("product", node, left=lnode, right=rnode, lval=left, rval=right)
         return Array(shape)
 
     def elementwise(self, node, operands, opname: str) -> Value:

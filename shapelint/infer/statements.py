@@ -712,14 +712,28 @@ class StatementsMixin:
         if self.return_values is not None:
             self.return_values.append(value)
         info = self.func
-        if info is None or info.ret.shape is None or not isinstance(value, Array) or not info.ret.contract:
+        if info is None:
             return
-        b = Bindings(info.ret.shape.symbols() - self.fixed_symbols)
-        mm = match(info.ret.shape, value.shape, b, (node.value, None), self.distinct)
+        if info.ret_items is not None and isinstance(value, Tup) and type(node.value) is cst.Tuple \
+                and len(value.items) == len(info.ret_items) == len(node.value.elements):
+            # course style, "Returns a tuple of: - out: ... of shape (N, M) - cache: ...": each item
+            for shape, item, element in zip(info.ret_items, value.items, node.value.elements):
+                self._check_returned(info, shape, element.value, item, documented=True)
+            return
+        if info.ret.shape is None or (not info.ret.contract and info.ret.source != "docstring"):
+            return
+        self._check_returned(info, info.ret.shape, node.value, value, documented=not info.ret.contract)
+
+    def _check_returned(self, info, declared, node, value: Value, documented: bool) -> None:
+        """A documented return is a hint: the rule reports it only where the body bears it out."""
+        if declared is None or not isinstance(value, Array):
+            return
+        b = Bindings(declared.symbols() - self.fixed_symbols)
+        mm = match(declared, value.shape, b, (node, None), self.distinct)
         if mm is not None:
-            self.emit("contract", node.value, what="return", declared=info.ret.shape, actual=value.shape,
-                      mismatch=mm, value=node.value, name="", function=info.name, vval=value,
-                      annotation=info.node.returns)
+            self.emit("contract", node, what="return", declared=declared, actual=value.shape, mismatch=mm,
+                      value=node, name="", function=info.name, vval=value, annotation=info.node.returns,
+                      documented=documented)
 
     # flow -----------------------------------------------------------------------------
     def s_If(self, node: cst.If) -> bool:

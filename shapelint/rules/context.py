@@ -109,27 +109,48 @@ class Context:
         self.pending = id(func.node)  # the findings of this check wait for ``confirm``
         return False
 
+    def awaits_confirmation(self) -> bool:
+        """For a value against its docstring (a documented return): the finding of this check
+        waits for ``confirm`` in the function it is in; at module level there is none."""
+        func = self.interp.func if self.interp is not None else None
+        if func is None:
+            return False
+        self.pending = id(func.node)
+        return True
+
     def confirm(self, event) -> None:
-        """A product or elementwise operation of two different documented entries, as they are,
-        that meet on a documented size (``x @ Wx``: ``D`` against ``D``) confirms the docstring of
-        the function it is in."""
-        if self.interp is None or self.interp.func is None or self.settings.trust_docstrings:
+        """A product or elementwise operation of two different documented entries (as they are, or
+        transposed) that meet on a documented size (``x @ Wx`` or ``x.T @ dout``: ``D`` against ``D``,
+        ``N`` against ``N``) confirms the docstring of the function it is in."""
+        func = self.interp.func if self.interp is not None else None
+        if func is None or self.settings.trust_docstrings or id(func.node) in self.confirmed:
             return
+        d = event.data
         if event.kind == "product":
-            pairs = [(event.data["lval"], event.data["rval"])]
-        elif event.data["error"] is None:
-            values = [v for _, v in event.data["operands"]]
-            pairs = [(a, b) for i, a in enumerate(values) for b in values[i + 1:]]
+            pairs = [((d["left"], d["lval"]), (d["right"], d["rval"]))]
+        elif d["error"] is None:
+            operands = d["operands"]
+            pairs = [(a, b) for i, a in enumerate(operands) for b in operands[i + 1:]]
         else:
             return
-        key = id(self.interp.func.node)
-        if key in self.confirmed:
-            return
-        for a, b in pairs:
-            size = _documented_entries(a, b) and _shared_size(a.shape, b.shape, event.kind == "product")
+        for (lnode, lval), (rnode, rval) in pairs:
+            lentry, rentry = self._entry(lnode, lval), self._entry(rnode, rval)
+            if lentry is None or rentry is None or lentry == rentry:
+                continue
+            size = _shared_size(lval.shape, rval.shape, event.kind == "product")
             if size:
-                self.confirmed[key] = (event.node, size)
+                self.confirmed[id(func.node)] = (event.node, size)
                 return
+
+    def _entry(self, node, value) -> Optional[str]:
+        """The docstring entry a value is, as it is or transposed (``x.T``): its name."""
+        if not isinstance(value, Array):
+            return None
+        base = _untransposed(node)
+        documented = value if base is node else self.value_of(base)
+        if not isinstance(documented, Array) or not from_docstring(documented.origin):
+            return None
+        return documented.origin.name
 
     def shaped_by_docstring(self, value) -> bool:
         """Whether ``value``'s shape is a docstring's: the documented value itself, or an array made
@@ -253,12 +274,6 @@ def _untransposed(node):
             node = node.args[0].value  # np.transpose(x)
         else:
             return node
-
-
-def _documented_entries(a, b) -> bool:
-    """Two arrays exactly as two different docstring entries give them."""
-    return isinstance(a, Array) and isinstance(b, Array) and from_docstring(a.origin) \
-        and from_docstring(b.origin) and a.origin.name != b.origin.name
 
 
 def _shared_size(left, right, product: bool) -> Optional[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import libcst as cst
+
 from ..shapes import fmt_dim, fmt_shape
 from ..shapes.dim import display_name
 from .base import Rule
@@ -18,18 +20,23 @@ def _bound_by(ctx, label) -> str:
 
 def check(event, ctx) -> None:
     d = event.data
+    if d.get("documented") and (not ctx.awaits_confirmation() or (
+            type(d["value"]) is cst.Name and d["value"].value in ctx.reported_keys)):
+        return  # a hint the body does not bear out; or a gradient SL002/SL003 reported where it was made
     mm, declared, actual = d["mismatch"], d["declared"], d["actual"]
     what = d["what"]
     value = ctx.code(d["value"])
+    declared_ = "documented" if d.get("documented") else "declared"
     if mm.reason == "rank":
-        detail = f"rank {len(actual.dims) if actual.fixed else '?'} where {len(declared.dims)} is declared"
+        detail = f"rank {len(actual.dims) if actual.fixed else '?'} where {len(declared.dims)} is {declared_}"
     elif mm.symbol is not None:
         detail = (f"dimension '{display_name(mm.symbol)}' is bound to {fmt_dim(mm.expected)}{_bound_by(ctx, mm.bound_by)}, "
                   f"but is {fmt_dim(mm.got)} here")
     else:
-        detail = f"axis {mm.axis} is {fmt_dim(mm.got)} where {fmt_dim(mm.expected)} is declared"
+        detail = f"axis {mm.axis} is {fmt_dim(mm.got)} where {fmt_dim(mm.expected)} is {declared_}"
     if what == "return":
-        msg = f"returned {value} has shape {fmt_shape(actual)}, but {d['function']}() declares {fmt_shape(declared)}: {detail}"
+        declares = "documents" if d.get("documented") else "declares"
+        msg = f"returned {value} has shape {fmt_shape(actual)}, but {d['function']}() {declares} {fmt_shape(declared)}: {detail}"
     elif what == "argument":
         msg = (f"argument {value} of {d['function']}() has shape {fmt_shape(actual)}, but parameter {d['name']} "
                f"declares {fmt_shape(declared)}: {detail}")
@@ -51,7 +58,11 @@ RULE = Rule(
     doc="""
     ## What it does
     Checks values against the shapes the code declares: a returned value against the return
-    annotation (or the documented return); each argument of a call to a function defined in the same file against that
+    annotation, or against the documented return where docstrings are trusted
+    (`--trust-docstrings`) or the function's body bears its docstring out (a product or
+    broadcast of two documented parameters that meet on a documented size: `x @ w` with `x`
+    `(N, D)` and `w` `(D, M)`), also item by item for a documented tuple
+    (`Returns a tuple of: - out: ... of shape (N, M)`); each argument of a call to a function defined in the same file against that
     parameter's annotation or documented shape, binding the symbols per call as jaxtyping does
     (so `"n d"` then `"d k"` requires the two `d` to agree); an annotated assignment against its
     annotation; an assignment against its `# shape: (n, d)` comment.
