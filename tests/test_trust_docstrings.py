@@ -130,3 +130,40 @@ def test_a_clash_of_two_entries_is_reported_where_the_body_bears_the_docstring_o
     # trusted docstrings are contracts already: the finding needs no such note
     [trusted] = check_source("m.py", BORNE_OUT, Settings(trust_docstrings=True))
     assert (trusted.line, trusted.code) == (12, "SL001") and not any("holds in" in n for n in trusted.notes)
+
+
+TUPLE_RETURN = '''import numpy as np
+
+
+def forward(x, w):
+    """
+    Inputs:
+    - x: of shape (N, D)
+    - w: of shape (D, M)
+
+    Returns a tuple of:
+    - out: of shape (N, M)
+    - cache: (x, w)
+    """
+    return (x @ w).T, (x, w)
+
+
+def scale(x):
+    """
+    Inputs:
+    - x: of shape (N, D)
+
+    Returns a tuple of:
+    - out: of shape (N, D)
+    - cache: x
+    """
+    return x.T, x
+'''
+
+
+def test_a_documented_tuple_is_checked_item_by_item():
+    # x @ w bears the first docstring out; nothing bears the second out, unless it is trusted
+    assert [(d.line, d.code) for d in check_source("m.py", TUPLE_RETURN, Settings())] == [(14, "SL007")]
+    trusted = check_source("m.py", TUPLE_RETURN, Settings(trust_docstrings=True))
+    assert [(d.line, d.code) for d in trusted] == [(14, "SL007"), (26, "SL007")]
+    assert "forward() declares (N, M)" in trusted[0].message

@@ -76,6 +76,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
         self.no_leading: dict[int, cst.AugAssign] = {}
         self.site_log: Optional[list] = None  # call sites added by the first analysis
         self.second_run = False  # findings at a node and rule the first run reported are not repeated
+        self.given_run = False  # the function runs with shapes its calls give (not only its own)
 
     # plumbing --------------------------------------------------------------------
     def emit(self, kind: str, node, **data) -> None:
@@ -406,8 +407,9 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
     def _analyse_function(self, info: FuncInfo, closure: Optional[dict], outer: dict,
                           given: Optional[dict] = None, returns: Optional[list] = None) -> Optional[bool]:
         saved = (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
-                 self.return_values, self.raising, self.instance_self)
+                 self.return_values, self.raising, self.instance_self, self.given_run)
         self.instance_self = None
+        self.given_run = bool(given)
         self.return_values = returns
         self.raising = False
         leaves: Optional[bool] = None
@@ -449,7 +451,7 @@ class Interpreter(ExpressionsMixin, CallsMixin, StatementsMixin):
             self.emit("internal", info.node, exc=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
         finally:
             (self.env, self.outer, self.func, self.cls, self.fixed_symbols, self.loop_depth,
-             self.return_values, self.raising, self.instance_self) = saved
+             self.return_values, self.raising, self.instance_self, self.given_run) = saved
         return leaves
 
     def param_value(self, p, info: Optional[FuncInfo] = None) -> Value:

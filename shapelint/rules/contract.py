@@ -20,9 +20,10 @@ def _bound_by(ctx, label) -> str:
 
 def check(event, ctx) -> None:
     d = event.data
-    if d.get("documented") and (not ctx.awaits_confirmation() or (
-            type(d["value"]) is cst.Name and d["value"].value in ctx.reported_keys)):
-        return  # a hint the body does not bear out; or a gradient SL002/SL003 reported where it was made
+    if d.get("documented") and not ctx.awaits_confirmation():
+        return  # a hint the body does not bear out
+    if d["what"] == "return" and type(d["value"]) is cst.Name and d["value"].value in ctx.reported_keys:
+        return  # a gradient SL002/SL003 reported where it was made
     mm, declared, actual = d["mismatch"], d["declared"], d["actual"]
     what = d["what"]
     value = ctx.code(d["value"])
