@@ -315,8 +315,8 @@ def check_source(path: str, source: str, settings: Settings, project=None,
         if event.kind in ("product", "elementwise"):
             ctx.confirm(event)
         for check in HANDLERS.get(event.kind, ()):
-            ctx.pending = None
             check(event, ctx)
+            ctx.pending = None  # what documentation_only set holds for that check's findings only
 
     module_name = project.module_name(path) if project is not None else None
     interp = Interpreter(module, sink, settings, project, module_name)
