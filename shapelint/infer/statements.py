@@ -714,15 +714,15 @@ class StatementsMixin:
         info = self.func
         if info is None:
             return
-        # a documented return against what a call gave: calls are never checked against docstrings
-        hints = not self.trust_docstrings and not self.given_run
-        if info.ret_items is not None and (hints or self.trust_docstrings) and isinstance(value, Tup) \
+        # not what a call gave against a documented return: calls are never checked against docstrings
+        checkable = self.trust_docstrings or not self.given_run
+        if info.ret_items is not None and checkable and isinstance(value, Tup) \
                 and type(node.value) is cst.Tuple and len(value.items) == len(info.ret_items) == len(node.value.elements):
             # course style, "Returns a tuple of: - out: ... of shape (N, M) - cache: ...": each item
             for shape, item, element in zip(info.ret_items, value.items, node.value.elements):
                 self._check_returned(info, shape, element.value, item, documented=not self.trust_docstrings)
             return
-        if info.ret.shape is None or (not info.ret.contract and not (hints and info.ret.source == "docstring")):
+        if info.ret.shape is None or not (info.ret.contract or (checkable and info.ret.source == "docstring")):
             return
         self._check_returned(info, info.ret.shape, node.value, value, documented=not info.ret.contract)
 

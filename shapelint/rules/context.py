@@ -103,15 +103,11 @@ class Context:
         if self.settings.trust_docstrings or not all(
                 isinstance(v, Array) and v.origin is not None and v.origin.kind in DOCUMENTED for v in values):
             return False
-        func = self.interp.func if self.interp is not None else None
-        if func is None:
-            return True
-        self.pending = id(func.node)  # the findings of this check wait for ``confirm``
-        return False
+        return not self.awaits_confirmation()
 
     def awaits_confirmation(self) -> bool:
-        """For a value against its docstring (a documented return): the finding of this check
-        waits for ``confirm`` in the function it is in; at module level there is none."""
+        """The findings of this check wait for ``confirm`` in the function it is in (a clash of
+        documented values, a value against its documented return); at module level there is none."""
         func = self.interp.func if self.interp is not None else None
         if func is None:
             return False
